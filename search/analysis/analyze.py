@@ -1,0 +1,81 @@
+"""A paragraph's text → index positions with forms and lemmas."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..ingest.normalize import script_variants
+from .morph import lemmas
+from .tokenize import Token, tokenize
+
+#: Separates the terms that share one position in an encoded field value.
+ALT = "|"
+
+
+@dataclass(frozen=True)
+class Position:
+    """One word position: what the text has there and what it may mean."""
+
+    start: int  # character offsets of the word in the text
+    end: int
+    forms: tuple[str, ...]  # folded exact forms (script twins included)
+    lemmas: tuple[str, ...]  # every lemma of every form
+
+
+def word_terms(word: str, lang: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The forms and lemmas one word is indexed under."""
+    forms = script_variants(word)
+    found: list[str] = []
+    for form in forms:
+        found.extend(lemmas(form, lang))
+    return forms, tuple(dict.fromkeys(found))
+
+
+def _token_positions(token: Token, lang: str) -> list[Position]:
+    forms, lems = word_terms(token.text, lang)
+    parts = token.parts
+    if len(parts) == 1:
+        return [Position(token.start, token.end, forms, lems)]
+    # A compound ("Держави-учасниці") stands at the position of its first
+    # part with its whole-word terms added; later parts follow, so a query
+    # for the whole word, for one part, or for the parts as a phrase matches.
+    out = []
+    for i, part in enumerate(parts):
+        pforms, plems = word_terms(part.text, lang)
+        end = part.end
+        if i == 0:  # carries the whole word, so it spans the whole word
+            pforms, plems, end = forms + pforms, lems + plems, token.end
+        out.append(Position(part.start, end, tuple(dict.fromkeys(pforms)),
+                            tuple(dict.fromkeys(plems))))
+    return out
+
+
+def analyze(text: str, lang: str) -> list[Position]:
+    """Positions of every word of ``text`` lemmatized as ``lang``."""
+    out: list[Position] = []
+    for token in tokenize(text):
+        out.extend(_token_positions(token, lang))
+    return out
+
+
+def encode(positions: list[Position]) -> tuple[str, str, list[int]]:
+    """Positions as the index holds them: the ``form`` and ``lemma`` field
+    values (one space-separated slot per position, alternatives joined by
+    :data:`ALT`) and the offsets, stored so that ranking and highlighting
+    read them back instead of analysing the text again."""
+    offsets: list[int] = []
+    for p in positions:
+        offsets += (p.start, p.end)
+    forms = " ".join(ALT.join(p.forms) for p in positions)
+    lems = " ".join(ALT.join(p.lemmas) for p in positions)
+    return forms, lems, offsets
+
+
+def decode(stored: tuple[str, str, list[int]]) -> list[Position]:
+    forms, lems, offsets = stored
+    if not forms:
+        return []
+    return [
+        Position(offsets[2 * i], offsets[2 * i + 1], tuple(f.split(ALT)), tuple(lem.split(ALT)))
+        for i, (f, lem) in enumerate(zip(forms.split(" "), lems.split(" ")))
+    ]

@@ -1,0 +1,97 @@
+"""Lemmas of one word in one language, with pymorphy3 and a cache.
+
+The analyzers load lazily (a query that never needs Russian never loads the
+Russian dictionary) and every look-up is cached, so a repeated word costs a
+dictionary hit, not a new analysis.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+
+from ..ingest.normalize import fold_word
+from ..lang import LANGS, OWN_LETTERS
+
+_lock = threading.Lock()
+_analyzers: dict = {}
+
+
+def analyzer(lang: str):
+    """The shared pymorphy3 analyzer of a language, loaded on first use."""
+    found = _analyzers.get(lang)
+    if found is None:
+        with _lock:
+            found = _analyzers.get(lang)
+            if found is None:
+                import pymorphy3
+
+                found = _analyzers[lang] = pymorphy3.MorphAnalyzer(lang=lang)
+    return found
+
+
+def _is_cyrillic_word(word: str) -> bool:
+    return any("\u0400" <= ch <= "\u04ff" for ch in word)
+
+
+@lru_cache(maxsize=500_000)
+def known_in(word: str, lang: str) -> bool:
+    """Whether the language's dictionary has this word form."""
+    return _is_cyrillic_word(word) and analyzer(lang).word_is_known(word.lower())
+
+
+@lru_cache(maxsize=500_000)
+def _dictionary_lemmas(word: str, lang: str) -> tuple[str, ...]:
+    """Every distinct lemma the dictionary gives the form (ambiguity kept)."""
+    parses = analyzer(lang).parse(word)
+    return tuple(dict.fromkeys(fold_word(p.normal_form) for p in parses if p.is_known))
+
+
+@lru_cache(maxsize=500_000)
+def _predicted_lemma(word: str, lang: str) -> str:
+    parses = analyzer(lang).parse(word)
+    return fold_word(parses[0].normal_form) if parses else word
+
+
+def letter_langs(word: str) -> tuple[str, ...]:
+    """The languages a word's letters allow: і/ї/є/ґ or an apostrophe mean
+    Ukrainian, ы/э/ъ/ё Russian, otherwise either."""
+    letters = set(word)
+    if "'" in letters:
+        letters.add("і")
+    langs = tuple(lang for lang in LANGS if letters & OWN_LETTERS[lang])
+    return langs if len(langs) == 1 else LANGS
+
+
+def lemmas(word: str, lang: str) -> tuple[str, ...]:
+    """Lemmas of a folded word form in a paragraph of language ``lang``.
+
+    The paragraph's dictionary first; a word it does not know but the other
+    language's dictionary does (a Russian name in a Ukrainian text) takes
+    that one's lemmas; an unknown word gets the prediction of its language
+    and keeps its own form, so it matches itself whatever the prediction.
+    Numbers and Latin words are their own lemma.
+    """
+    if not _is_cyrillic_word(word):
+        return (word,)
+    order = (lang,) + tuple(x for x in LANGS if x != lang) if lang in LANGS else letter_langs(word)
+    for candidate in order:
+        if known_in(word, candidate):
+            return _dictionary_lemmas(word, candidate) or (word,)
+    guess = lang if lang in LANGS else letter_langs(word)[0]
+    return tuple(dict.fromkeys((_predicted_lemma(word, guess), word)))
+
+
+def query_lemmas(word: str) -> tuple[str, ...]:
+    """Lemmas of a query word: from every dictionary that knows it, since a
+    query does not say its language; predictions when none does."""
+    if not _is_cyrillic_word(word):
+        return (word,)
+    found: list[str] = []
+    for lang in letter_langs(word):
+        if known_in(word, lang):
+            found.extend(_dictionary_lemmas(word, lang))
+    if not found:
+        for lang in letter_langs(word):
+            found.extend(lemmas(word, lang))
+    return tuple(dict.fromkeys(found)) or (word,)

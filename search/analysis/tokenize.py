@@ -1,0 +1,40 @@
+"""Words and their offsets in a normalized text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..ingest.normalize import APOSTROPHES
+
+_LETTERS = r"[^\W_]"
+_APOS = f"[{re.escape(APOSTROPHES)}]"
+_HYPHEN = "[-\u2010\u2011]"
+_PIECE = f"{_LETTERS}+(?:{_APOS}{_LETTERS}+)*"
+WORD = re.compile(f"{_PIECE}(?:{_HYPHEN}{_PIECE})*")
+HYPHEN = re.compile(_HYPHEN)
+#: Longer "words" are not words (base64, hashes, garbage); they are cut.
+MAX_WORD = 64
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def parts(self) -> list["Token"]:
+        """The pieces of a hyphenated compound, each with its own offsets."""
+        out, offset = [], self.start
+        for piece in HYPHEN.split(self.text):
+            out.append(Token(piece, offset, offset + len(piece)))
+            offset += len(piece) + 1
+        return out
+
+
+def tokenize(text: str) -> list[Token]:
+    return [
+        Token(m.group()[:MAX_WORD], m.start(), min(m.end(), m.start() + MAX_WORD))
+        for m in WORD.finditer(text)
+    ]

@@ -1,0 +1,139 @@
+"""The ``search`` command: options → Engine call → rendered output.
+
+No search logic lives here.  stdout carries results only; progress and
+messages go to stderr.  Errors are turned into one-line messages and exit
+codes in one place, :class:`_Group`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+import click
+
+from . import __version__
+
+EXIT_PARTLY = 5  # some sources could not be read; the rest were indexed
+EXIT_INTERRUPTED = 130
+
+index_option = click.option(
+    "--index", "index_path", type=click.Path(file_okay=False), default=None,
+    help="Index folder (default: $SEARCH_INDEX or indexes/default).",
+)
+
+
+class _Group(click.Group):
+    """Maps the engine's exceptions to a message and an exit code."""
+
+    def invoke(self, ctx):
+        from .errors import SearchError
+
+        try:
+            return super().invoke(ctx)
+        except SearchError as exc:
+            click.echo(f"search: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("search: interrupted; the index is as it was before this run", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+
+
+def _say(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _use_color() -> bool:
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="search")
+def main() -> None:
+    """Morphology-aware search over Ukrainian and Russian texts.
+
+    \b
+    Example:
+      search query "злочинна група"
+    """
+
+
+@main.command()
+@click.argument("text")
+@index_option
+@click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, 10000),
+              help="How many hits to show.")
+@click.option("--lang", type=click.Choice(["uk", "ru", "other"]), help="Only paragraphs in this language.")
+@click.option("--doc", help="Only paragraphs of this document (its id, as shown in hits).")
+@click.option("--exact", is_flag=True, help="Match the words as typed, without other inflections.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl", "csv"]), default="text",
+              show_default=True, help="Output format.")
+def query(text, index_path, limit, lang, doc, exact, fmt):
+    """Find the paragraphs that best match TEXT.
+
+    A word finds all its forms; "quoted words" must stand together; AND, OR,
+    NOT, (parentheses), prefix* and the filters lang:, doc:, article: work.
+
+    \b
+    Examples:
+      search query "відмивання доходів"
+      search query '"торговля людьми" lang:ru' --format json
+      search query 'злочин* AND article:6' --limit 3
+    """
+    from .engine import Engine
+    from .render import render
+
+    with Engine.open(index_path) as engine:
+        if index_path is None:
+            _build_if_missing(engine)
+        results = engine.search(text, limit=limit, lang=lang, doc=doc, exact=exact)
+    click.echo(render(results, fmt, color=_use_color() and fmt == "text"))
+
+
+def _build_if_missing(engine) -> None:
+    if engine.exists():
+        return
+    _say(f"search: no index at {engine.path} yet; building it from the sources (once)…")
+    started = time.monotonic()
+    report = engine.ensure_index()
+    if report is not None:
+        _say(f"search: indexed {report.paragraphs} paragraphs in {time.monotonic() - started:.1f} s")
+        for message in report.failed:
+            _say(f"search: skipped {message}")
+
+
+@main.command()
+@click.argument("sources", nargs=-1, type=click.Path())
+@index_option
+@click.option("--rebuild", is_flag=True, help="Build from scratch instead of updating.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
+def index(sources, index_path, rebuild, quiet):
+    """Build or update the index from SOURCES (files or folders).
+
+    Without SOURCES the folders of the last build are used (at first,
+    sources/).  Unchanged files are skipped, changed ones replaced, removed
+    ones dropped.  Exit code 5 means some files could not be read and were
+    skipped; the rest are indexed.
+
+    \b
+    Examples:
+      search index sources/
+      search index ~/corpora/laws --index indexes/laws
+    """
+    from .engine import Engine
+
+    say = None if quiet else _say
+    started = time.monotonic()
+    with Engine.open(index_path) as engine:
+        report = engine.index(list(sources) or None, rebuild=rebuild, progress=say)
+    for message in report.failed:
+        _say(f"search: skipped {message}")
+    if not quiet:
+        _say(
+            f"search: {report.added} added, {report.replaced} replaced, {report.removed} removed, "
+            f"{report.unchanged} unchanged; {report.paragraphs} paragraphs indexed "
+            f"in {time.monotonic() - started:.1f} s"
+        )
+    if report.failed:
+        sys.exit(EXIT_PARTLY)

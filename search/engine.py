@@ -1,0 +1,129 @@
+"""The Python API: one object that builds, updates and searches an index.
+
+The command line is a thin layer over this class; embedders use it directly::
+
+    from search import Engine
+
+    with Engine.open("indexes/default") as engine:
+        engine.index(["sources"])
+        for hit in engine.search("злочинна група", limit=3):
+            print(hit.citation, hit.snippet)
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Callable, Iterable, Optional
+
+from .errors import IndexMissingError, QuerySyntaxError
+from .models import BuildReport, Results
+
+#: Environment variables that move the default index and sources.
+INDEX_ENV = "SEARCH_INDEX"
+SOURCES_ENV = "SEARCH_SOURCES"
+
+
+def default_index_path() -> Path:
+    return Path(os.environ.get(INDEX_ENV) or Path("indexes") / "default")
+
+
+def default_sources() -> list[Path]:
+    return [Path(os.environ.get(SOURCES_ENV) or "sources")]
+
+
+class Engine:
+    """A search engine over one index folder."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._ix = None
+        self._searcher = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, path: os.PathLike | str | None = None) -> "Engine":
+        """An engine on the index at ``path`` (default: ``$SEARCH_INDEX`` or
+        ``indexes/default``).  Nothing is read until it is needed, so an
+        engine can be opened before its index is built."""
+        return cls(Path(path) if path is not None else default_index_path())
+
+    # -- lifecycle ---------------------------------------------------------
+    def close(self) -> None:
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+            if self._ix is not None:
+                self._ix.close()
+            self._searcher = self._ix = None
+
+    def __enter__(self) -> "Engine":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- building ----------------------------------------------------------
+    def exists(self) -> bool:
+        from .index import store
+
+        return store.exists(self.path)
+
+    def index(self, paths: Iterable[os.PathLike | str] | None = None, *, rebuild: bool = False,
+              progress: Optional[Callable[[str], None]] = None) -> BuildReport:
+        """Build or update the index from source files and folders.
+
+        Without ``paths``, the folders the index was last built from (or the
+        default sources) are used.  Unchanged files are skipped.
+        """
+        from .index import build, store
+
+        roots = [Path(p) for p in paths] if paths else None
+        if roots is None:
+            recorded = store.read_manifest(self.path).get("roots")
+            roots = [Path(r) for r in recorded] if recorded else default_sources()
+        report = build.build(self.path, roots, rebuild=rebuild, progress=progress)
+        self.close()  # the next search opens the new generation
+        return report
+
+    def ensure_index(self, progress: Optional[Callable[[str], None]] = None) -> Optional[BuildReport]:
+        """Build the index from the default sources if there is none yet."""
+        if self.exists():
+            return None
+        sources = default_sources()
+        if not any(p.exists() for p in sources):
+            raise IndexMissingError(
+                f"no index at {self.path} and no {sources[0]}/ folder to build one from: "
+                f"run `search index SOURCES…`"
+            )
+        return self.index(sources, progress=progress)
+
+    # -- searching ---------------------------------------------------------
+    def _get_searcher(self):
+        with self._lock:
+            if self._searcher is None:
+                from .index import store
+                from .searcher import Searcher
+
+                self._ix = store.open_index(self.path)
+                self._searcher = Searcher(self._ix)
+            return self._searcher
+
+    def search(self, query: str, *, limit: int = 10, lang: Optional[str] = None,
+               doc: Optional[str] = None, exact: bool = False) -> Results:
+        """The best ``limit`` paragraphs for ``query``.
+
+        A word matches all its forms (``exact=True`` turns that off);
+        ``"quoted words"`` must stand together; AND, OR, NOT, parentheses,
+        ``prefix*`` and the filters ``lang:``, ``doc:``, ``article:`` work as
+        documented in the README.  Raises QuerySyntaxError for a malformed
+        query.
+        """
+        from .query import parse
+        from .query.compile import compile_query
+
+        if limit < 1:
+            raise QuerySyntaxError(query, "limit must be at least 1")
+        compiled = compile_query(parse(query), query, exact=exact)
+        return self._get_searcher().run(compiled, query, limit=limit, lang=lang, doc=doc)

@@ -1,0 +1,136 @@
+"""Build or update an index from source folders.
+
+An update compares every source file with the manifest: unchanged files are
+skipped, changed files are re-read and replace their old paragraphs,
+removed files lose theirs.  All of it is one Whoosh commit, so searchers see
+either the old index or the new one.  A file that cannot be read is reported
+and, if it was indexed before, keeps its old paragraphs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Callable, Optional
+
+from ..analysis import analyze, encode
+from ..errors import NoSourcesError, SourceError
+from ..ingest import paragraphs_of
+from ..ingest.read import discover
+from ..models import BuildReport, Paragraph
+from . import store
+from .schema import SCHEMA_VERSION, make_schema
+
+Progress = Optional[Callable[[str], None]]
+_META_FIELDS = ("title", "part", "section", "article_title", "paragraph",
+                "footnote", "footnotes", "citation")
+
+
+def to_fields(p: Paragraph) -> dict:
+    """The Whoosh document of a paragraph: analysis done here, once."""
+    analysis = encode(analyze(p.text, p.lang))
+    forms, lemmas, _ = analysis
+    meta = {k: v for k, v in asdict(p).items() if k in _META_FIELDS and v}
+    return dict(
+        id=p.id, source=p.source, doc=p.doc, lang=p.lang, kind=p.kind,
+        article=p.article, ordinal=p.ordinal, form=forms, lemma=lemmas,
+        text=p.text, meta=meta, analysis=analysis,
+    )
+
+
+def _fingerprint(path: Path) -> dict:
+    st = path.stat()
+    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _unchanged(path: Path, entry: Optional[dict]) -> bool:
+    if not entry:
+        return False
+    fp = _fingerprint(path)
+    if fp["size"] != entry.get("size"):
+        return False
+    return fp["mtime_ns"] == entry.get("mtime_ns") or _sha256(path) == entry.get("sha256")
+
+
+def build(path: Path, roots: list[Path], *, rebuild: bool = False, progress: Progress = None) -> BuildReport:
+    """Bring the index at ``path`` up to date with the files under ``roots``."""
+    say = progress or (lambda message: None)
+    with store.build_lock(path):
+        store.recover(path)
+        files = discover(roots)
+        if not files:
+            raise NoSourcesError(
+                "no .txt, .md, .html or .jsonl files in " + ", ".join(str(r) for r in roots)
+            )
+        in_place = not rebuild and store.exists(path) and store.is_current(path)
+        old = store.read_manifest(path).get("files", {}) if in_place else {}
+        target = path if in_place else store.fresh_dir(path)
+        ix = store.open_index(path) if in_place else _create(target)
+        report, manifest_files = _write(ix, files, old, say)
+        manifest = {
+            "version": SCHEMA_VERSION,
+            "roots": [str(Path(r).resolve()) for r in roots],
+            "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "files": manifest_files,
+        }
+        store.write_manifest(target, manifest)
+        if not in_place:
+            store.swap_in(target, path)
+        return report
+
+
+def _create(folder: Path):
+    from whoosh import index
+
+    return index.create_in(str(folder), make_schema())
+
+
+def _write(ix, files: list[Path], old: dict, say) -> tuple[BuildReport, dict]:
+    counts = dict(added=0, replaced=0, removed=0, unchanged=0, paragraphs=0)
+    failed: list[str] = []
+    manifest: dict = {}
+    writer = ix.writer(limitmb=256)
+    try:
+        for path in files:
+            key = str(path)
+            entry = old.get(key)
+            if _unchanged(path, entry):
+                counts["unchanged"] += 1
+                manifest[key] = {**entry, **_fingerprint(path)}
+                continue
+            try:
+                fingerprint = {**_fingerprint(path), "sha256": _sha256(path)}
+                paragraphs = paragraphs_of(path)
+            except (SourceError, OSError) as exc:
+                failed.append(str(exc) if isinstance(exc, SourceError) else f"{path}: {exc}")
+                if entry:  # keep what was indexed from it before
+                    manifest[key] = entry
+                continue
+            say(f"indexing {path.name}: {len(paragraphs)} paragraphs")
+            writer.delete_by_term("source", key)
+            for p in paragraphs:
+                writer.add_document(**to_fields(p))
+            counts["replaced" if entry else "added"] += 1
+            counts["paragraphs"] += len(paragraphs)
+            manifest[key] = {**fingerprint, "paragraphs": len(paragraphs)}
+        for key in old.keys() - manifest.keys():
+            writer.delete_by_term("source", key)
+            counts["removed"] += 1
+        if counts["added"] or counts["replaced"] or counts["removed"]:
+            writer.commit()
+        else:
+            writer.cancel()
+    except BaseException:
+        writer.cancel()
+        raise
+    return BuildReport(**counts, failed=tuple(failed)), manifest

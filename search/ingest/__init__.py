@@ -1,0 +1,12 @@
+"""Ingestion: source files → clean, structured, language-labelled paragraphs.
+
+The stages run in this order, one module each, and know nothing of Whoosh:
+``read`` (find files, detect encodings, split JSON Lines into documents) →
+``markup`` (Markdown/HTML/web-page boilerplate to plain lines) →
+``normalize`` (Unicode clean-up) → ``segment`` (paragraphs and their place in
+the document) → ``detect`` (each paragraph's language).
+"""
+
+from .pipeline import paragraphs_of
+
+__all__ = ["paragraphs_of"]

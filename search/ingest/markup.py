@@ -1,0 +1,117 @@
+"""Markup and page furniture out, plain lines in.
+
+Markdown and HTML become plain text lines in which headings keep a Markdown
+``#`` prefix and footnote references become :data:`FOOTNOTE_OPEN` n
+:data:`FOOTNOTE_CLOSE` markers, so the segmenter sees one shape whatever the
+source format was.  Lines that belong to a web portal rather than to the
+document (banners, "loading document", survey prompts) are dropped here.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+
+# Private-use characters: they cannot occur in real text after normalization
+# of sources, and they are not word characters, so they never become tokens.
+FOOTNOTE_OPEN = "\ue000"
+FOOTNOTE_CLOSE = "\ue001"
+FOOTNOTE_REF = re.compile(f"{FOOTNOTE_OPEN}([^{FOOTNOTE_CLOSE}]*){FOOTNOTE_CLOSE}")
+
+_SUP = re.compile(r"<sup>\s*([0-9a-z*]{1,4})\s*</sup>|\[\^([0-9a-z*]{1,4})\]", re.I)
+_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,500}>")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__|(?<!\w)\*|(?<!\w)_)(\S(?:.*?\S)?)\1")
+_MD_RULE = re.compile(r"^\s*([-*_=])(\s*\1){2,}\s*$")
+
+#: Lines of a saved web page that are the portal's, not the document's.
+#: Matched against a whole stripped line.
+BOILERPLATE = [
+    re.compile(p, re.I)
+    for p in (
+        r"Ид[её]т загрузка документа.*",
+        r"Йде завантаження документа.*",
+        r"Главный правовой",
+        r"Головний правовий",
+        r"портал Украины",
+        r"портал України",
+        r"Остаться\s+Попробовать",
+        r"Залишитися\s+Спробувати",
+        r"Опрос",
+        r"Опитування",
+        r"_{3,}",
+    )
+]
+
+
+def footnote_ref(label: str) -> str:
+    return f"{FOOTNOTE_OPEN}{label}{FOOTNOTE_CLOSE}"
+
+
+def strip_markdown(text: str) -> str:
+    """Markdown (with inline HTML) to plain lines; ``#`` headings are kept."""
+    text = _SUP.sub(lambda m: footnote_ref(m.group(1) or m.group(2)), text)
+    text = _TAG.sub("", text)
+    text = _MD_LINK.sub(r"\1", text)
+    lines = []
+    for line in text.split("\n"):
+        if _MD_RULE.match(line):
+            lines.append("")
+            continue
+        lines.append(_MD_EMPHASIS.sub(r"\2", line))
+    return html.unescape("\n".join(lines))
+
+
+class _HTMLText(HTMLParser):
+    """Collects the text of an HTML page as lines, one per block element."""
+
+    BLOCKS = {"p", "div", "li", "tr", "br", "table", "section", "article",
+              "blockquote", "pre", "ul", "ol", "dd", "dt", "hr"}
+    SKIP = {"script", "style", "head", "noscript", "template", "nav"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip_depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self.skip_depth += 1
+        elif tag in self.BLOCKS:
+            self.parts.append("\n\n")
+        elif re.fullmatch(r"h[1-6]", tag):
+            self.parts.append("\n\n" + "#" * int(tag[1]) + " ")
+        elif tag == "sup":
+            self.parts.append(FOOTNOTE_OPEN)
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP:
+            self.skip_depth = max(0, self.skip_depth - 1)
+        elif tag in self.BLOCKS or re.fullmatch(r"h[1-6]", tag):
+            self.parts.append("\n\n")
+        elif tag == "sup":
+            self.parts.append(FOOTNOTE_CLOSE)
+
+    def handle_data(self, data):
+        if not self.skip_depth:
+            self.parts.append(re.sub(r"\s+", " ", data))
+
+
+def strip_html(text: str) -> str:
+    parser = _HTMLText()
+    parser.feed(text)
+    parser.close()
+    out = "".join(parser.parts)
+    # A <sup> that held no short label was not a footnote reference.
+    out = re.sub(f"{FOOTNOTE_OPEN}([^{FOOTNOTE_CLOSE}]{{5,}}|){FOOTNOTE_CLOSE}", r"\1", out)
+    return "\n".join(line.strip() for line in out.split("\n"))
+
+
+def drop_boilerplate(text: str) -> str:
+    """Remove the lines a web portal wraps around a document."""
+    kept = [
+        line for line in text.split("\n")
+        if not any(p.fullmatch(line.strip()) for p in BOILERPLATE)
+    ]
+    return "\n".join(kept)

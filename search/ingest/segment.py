@@ -1,0 +1,222 @@
+"""Split a document's plain text into paragraphs that know their place.
+
+A document is a sequence of blank-line separated blocks.  A block is either a
+heading (a part such as the Convention or a Protocol, a section such as
+"II. Захист жертв торгівлі людьми", an article "Стаття 6" with its title,
+"Преамбула", a Markdown ``#`` heading), a footnote, or a body paragraph whose
+leading markers ("1.", "a)", "i)", "a.") say where it stands in the article.
+The segmenter keeps the current part, section, article and numbering as
+state and stamps each block with it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Iterator
+
+from .markup import FOOTNOTE_OPEN, FOOTNOTE_REF
+
+# Headings, as data: the words that open a part, an article, a preamble.
+_PART_WORDS = r"КОНВЕНЦІЯ|КОНВЕНЦИЯ|Конвенція|Конвенция|ПРОТОКОЛ|Протокол|CONVENTION|PROTOCOL|Convention|Protocol"
+_PART = re.compile(rf"^({_PART_WORDS})$")
+_ARTICLE = re.compile(r"^(Стаття|Статья|СТАТТЯ|СТАТЬЯ|Article|ARTICLE)\s+([0-9IVXЗзОO]+[0-9а-яА-Яa-z\-]*)\.?\s*(.*)$")
+_PREAMBLE = re.compile(r"^(Преамбула|Preamble|ПРЕАМБУЛА)$")
+_SECTION = re.compile(r"^(?:[IVXІ]{1,5}\.|(?:Розділ|Раздел|Глава|Частина|Часть)\s+\S+\.?)\s+\S")
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
+# Leading markers of a body paragraph, outermost first.
+_NUMBER = re.compile(r"^(\d{1,3})\.\s+")
+_LETTER = re.compile(r"^\(?([a-zа-яєіїґ])\)\s*")
+_ROMAN = re.compile(r"^\(?([ivx]{1,6})\)\s*")
+_LETTER_DOT = re.compile(r"^([a-z])\.\s+")
+# Letters that scraped sources write for digits in article numbers.
+_DIGIT_LOOKALIKES = str.maketrans({"З": "3", "з": "3", "О": "0", "O": "0"})
+_ROMAN_AFTER_LETTER = {"i": "h", "v": "u", "x": "w"}
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph before its language and citation are known."""
+
+    text: str
+    kind: str = "body"
+    part: str = ""
+    part_title: str = ""
+    section: str = ""
+    article: str = ""
+    article_title: str = ""
+    number: str = ""
+    letter: str = ""
+    roman: str = ""
+    sub: str = ""
+    footnote: str = ""
+    footnotes: tuple[str, ...] = ()
+
+    @property
+    def paragraph(self) -> str:
+        """The paragraph label as lawyers write it: ``1 (a)(i)``."""
+        inner = "".join(f"({x})" for x in (self.letter, self.roman, self.sub) if x)
+        return " ".join(x for x in (self.number, inner) if x)
+
+
+@dataclass
+class _State:
+    part: str = ""
+    part_title: str = ""
+    section: str = ""
+    article: str = ""
+    article_title: str = ""
+    preamble: bool = False
+    number: str = ""
+    letter: str = ""
+    roman: str = ""
+    sub: str = ""
+    doc_title: str = ""
+
+    def reset_numbering(self) -> None:
+        self.number = self.letter = self.roman = self.sub = ""
+
+
+def blocks(text: str) -> list[list[str]]:
+    """Blank-line separated groups of stripped, non-empty lines."""
+    groups: list[list[str]] = []
+    current: list[str] = []
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if line:
+            current.append(line)
+        elif current:
+            groups.append(current)
+            current = []
+    if current:
+        groups.append(current)
+    return groups
+
+
+def segment(text: str) -> tuple[str, list[Block]]:
+    """The document's title and its blocks in order."""
+    state = _State()
+    out: list[Block] = []
+    for lines in blocks(text):
+        out.extend(_block(lines, state))
+    return state.doc_title, out
+
+
+def _block(lines: list[str], st: _State) -> Iterator[Block]:
+    first = lines[0]
+    md = _MD_HEADING.match(first)
+    if md:
+        yield from _markdown_heading(len(md.group(1)), md.group(2), lines[1:], st)
+        return
+    if _PART.match(first) and len(lines) > 1:
+        _open_part(first, " ".join(lines[1:]), st)
+        yield _stamp(st, "\n".join(lines), "heading")
+        return
+    art = _ARTICLE.match(first)
+    if art:
+        st.article = art.group(2).translate(_DIGIT_LOOKALIKES)
+        st.article_title = " ".join([art.group(3)] + lines[1:]).strip()
+        st.preamble = False
+        st.reset_numbering()
+        yield _stamp(st, "\n".join(lines), "heading")
+        return
+    if _PREAMBLE.match(first) and len(lines) == 1:
+        st.preamble = True
+        st.article = st.article_title = st.section = ""
+        st.reset_numbering()
+        yield _stamp(st, first, "heading")
+        return
+    sec = _SECTION.match(first)
+    if sec and len(lines) == 1 and len(first) < 160:
+        st.section = first
+        st.preamble = False
+        st.article = st.article_title = ""
+        st.reset_numbering()
+        yield _stamp(st, first, "heading")
+        return
+    if first.startswith(FOOTNOTE_OPEN):
+        ref = FOOTNOTE_REF.match(first)
+        if ref:
+            body = "\n".join([first[ref.end():].strip()] + lines[1:])
+            yield replace(_stamp(st, body, "footnote"), footnote=ref.group(1))
+            return
+    yield from _body("\n".join(lines), st)
+
+
+def _markdown_heading(level: int, title: str, rest: list[str], st: _State) -> Iterator[Block]:
+    if level <= 2:
+        _open_part(title, "", st)
+    else:
+        st.section = title
+        st.article = st.article_title = ""
+        st.reset_numbering()
+    yield _stamp(st, title, "heading")
+    if rest:
+        yield from _body("\n".join(rest), st)
+
+
+def _open_part(word: str, subtitle: str, st: _State) -> None:
+    """A new part: the Convention, a Protocol, a decision."""
+    name = word[:1].upper() + word[1:].lower() if word.isupper() else word
+    full = f"{name} {subtitle}".strip()
+    # "Протокол проти …, що доповнює …" is cited by its name up to the first
+    # comma; a subtitle that starts a new sentence ("Організації …") is not
+    # part of the short name.
+    short = name
+    if subtitle and subtitle[0].islower():
+        short = f"{name} {subtitle.split(',')[0]}".strip()
+    st.part, st.part_title = short, full
+    st.section = st.article = st.article_title = ""
+    st.preamble = False
+    st.reset_numbering()
+    if not st.doc_title:
+        st.doc_title = full
+
+
+def _body(text: str, st: _State) -> Iterator[Block]:
+    rest = text
+    marked = False
+    while True:
+        m = _NUMBER.match(rest)
+        if m:
+            st.reset_numbering()
+            st.number = m.group(1)
+            rest, marked = rest[m.end():], True
+            continue
+        m = _ROMAN.match(rest)
+        if m and not _is_letter(m.group(1), st):
+            st.roman, st.sub = m.group(1), ""
+            rest, marked = rest[m.end():], True
+            continue
+        m = _LETTER.match(rest)
+        if m:
+            st.letter, st.roman, st.sub = m.group(1), "", ""
+            rest, marked = rest[m.end():], True
+            continue
+        m = _LETTER_DOT.match(rest)
+        if m and st.roman:
+            st.sub = m.group(1)
+            rest, marked = rest[m.end():], True
+            continue
+        break
+    if not marked:
+        # An unmarked paragraph belongs to the numbered paragraph around it,
+        # not to the last lettered item.
+        st.letter = st.roman = st.sub = ""
+    refs = tuple(dict.fromkeys(FOOTNOTE_REF.findall(text)))
+    clean = FOOTNOTE_REF.sub("", text)
+    kind = "preamble" if st.preamble else ("front" if not st.part else "body")
+    yield replace(_stamp(st, clean, kind), footnotes=refs)
+
+
+def _is_letter(token: str, st: _State) -> bool:
+    """``i)`` after ``h)`` is the letter i, otherwise a roman numeral."""
+    return len(token) == 1 and _ROMAN_AFTER_LETTER.get(token) == st.letter
+
+
+def _stamp(st: _State, text: str, kind: str) -> Block:
+    return Block(
+        text=text, kind=kind, part=st.part, part_title=st.part_title,
+        section=st.section, article=st.article, article_title=st.article_title,
+        number=st.number, letter=st.letter, roman=st.roman, sub=st.sub,
+    )

@@ -1,0 +1,116 @@
+"""Typed, immutable records that flow through the engine.
+
+``Paragraph`` is what ingestion produces and the indexer stores; ``Hit`` and
+``Results`` are what a search returns.  Results are detached from Whoosh: they
+stay valid after the searcher that produced them is closed.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One indexed unit: a paragraph that knows where it stands."""
+
+    id: str  # stable: "<doc>:<ordinal>"
+    source: str  # the file it came from
+    doc: str
+    title: str
+    ordinal: int
+    text: str
+    kind: str = "body"  # front, heading, preamble, body, footnote, closing
+    part: str = ""
+    section: str = ""
+    article: str = ""
+    article_title: str = ""
+    paragraph: str = ""  # "1 (a)(i)"
+    footnote: str = ""  # a footnote's own number
+    footnotes: tuple[str, ...] = ()  # numbers of the footnotes it cites
+    lang: str = "other"
+    citation: str = ""
+
+
+@dataclass(frozen=True)
+class Match:
+    """One highlighted word of a hit: ``text[start:end] == form``."""
+
+    start: int
+    end: int
+    form: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One paragraph found by a query."""
+
+    rank: int
+    score: float
+    id: str
+    doc: str
+    title: str
+    citation: str
+    part: str
+    section: str
+    article: str
+    paragraph: str
+    kind: str
+    lang: str
+    text: str
+    matches: tuple[Match, ...] = ()
+    snippet: str = ""
+
+    @property
+    def matched(self) -> list[str]:
+        """The distinct word forms of the text that matched, in text order."""
+        return list(dict.fromkeys(m.form for m in self.matches))
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["score"] = round(self.score, 4)
+        data["matched"] = self.matched
+        data["matches"] = [[m.start, m.end] for m in self.matches]
+        return data
+
+
+@dataclass(frozen=True)
+class Results:
+    """The answer to one query: the hits of the page asked for and the total."""
+
+    query: str
+    total: int
+    hits: tuple[Hit, ...] = field(default_factory=tuple)
+
+    def __iter__(self):
+        return iter(self.hits)
+
+    def __len__(self) -> int:
+        return len(self.hits)
+
+    def to_dict(self) -> dict:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "hits": [h.to_dict() for h in self.hits],
+        }
+
+    def to_json(self, **kwargs) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What one ``Engine.index`` run did."""
+
+    added: int = 0
+    replaced: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    paragraphs: int = 0
+    failed: tuple[str, ...] = ()  # one message per source that could not be read
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.replaced or self.removed)

@@ -1,0 +1,91 @@
+"""Results → text for people, or JSON / JSON Lines / CSV for programs.
+
+Formatting lives here only; commands pick a function by ``--format``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Callable
+
+from .models import Hit, Results
+from .snippet import snippet
+
+FORMATS = ("text", "json", "jsonl", "csv")
+# Hit fields in the machine formats, in this order.  Benchmarks and users'
+# scripts depend on these names: add, never rename.
+HIT_FIELDS = ("rank", "score", "doc", "title", "citation", "article", "paragraph",
+              "lang", "text", "snippet", "matched")
+CSV_FIELDS = ("rank", "score", "doc", "citation", "article", "paragraph", "lang", "snippet", "id")
+
+
+def hit_dict(hit: Hit) -> dict:
+    full = hit.to_dict()
+    data = {name: full[name] for name in HIT_FIELDS}
+    data.update({k: v for k, v in full.items() if k not in data})
+    return data
+
+
+def as_json(results: Results, style: "Style") -> str:
+    return json.dumps(
+        {"query": results.query, "total": results.total, "hits": [hit_dict(h) for h in results.hits]},
+        ensure_ascii=False, indent=2,
+    )
+
+
+def as_jsonl(results: Results, style: "Style") -> str:
+    return "\n".join(
+        json.dumps({"query": results.query, **hit_dict(h)}, ensure_ascii=False) for h in results.hits
+    )
+
+
+def as_csv(results: Results, style: "Style") -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_FIELDS)
+    for hit in results.hits:
+        data = hit.to_dict()
+        writer.writerow([data[name] if name != "score" else f"{hit.score:.4f}" for name in CSV_FIELDS])
+    return out.getvalue().rstrip("\n")
+
+
+class Style:
+    """How text output marks things: ANSI colours on a terminal, plain marks
+    elsewhere."""
+
+    def __init__(self, color: bool) -> None:
+        self.color = color
+
+    def mark(self, text: str) -> tuple[str, str]:
+        return ("\x1b[1;33m", "\x1b[0m") if self.color else ("**", "**")
+
+    def strong(self, text: str) -> str:
+        return f"\x1b[1m{text}\x1b[0m" if self.color else text
+
+    def dim(self, text: str) -> str:
+        return f"\x1b[2m{text}\x1b[0m" if self.color else text
+
+
+def as_text(results: Results, style: Style) -> str:
+    if not results.hits:
+        return f"no paragraphs match {results.query!r}"
+    lines = []
+    open_mark, close_mark = style.mark("")
+    for hit in results.hits:
+        head = f"{hit.rank:>3}. {style.strong(hit.citation)}  {style.dim(f'[{hit.doc} · {hit.lang} · {hit.score:.2f}]')}"
+        lines.append(head)
+        lines.append("     " + snippet(hit.text, hit.matches, open_mark, close_mark))
+    shown = len(results.hits)
+    lines.append(style.dim(f"{shown} of {results.total} matching paragraphs"))
+    return "\n".join(lines)
+
+
+RENDERERS: dict[str, Callable[[Results, Style], str]] = {
+    "text": as_text, "json": as_json, "jsonl": as_jsonl, "csv": as_csv,
+}
+
+
+def render(results: Results, fmt: str, color: bool = False) -> str:
+    return RENDERERS[fmt](results, Style(color))
