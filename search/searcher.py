@@ -39,14 +39,22 @@ class Searcher:
     def run(self, compiled: Compiled, source: str, *, limit: int = 10,
             lang: str | None = None, doc: str | None = None) -> Results:
         from whoosh import query as q
+        from whoosh import sorting
 
         filters = [q.Term(name, value) for name, value in (("lang", lang), ("doc", doc)) if value]
         flt = q.And(filters) if filters else None
         with self._lock:
             searcher = self._current()
-            found = searcher.search(compiled.query, limit=max(MIN_CANDIDATES, limit * 5), filter=flt)
+            # Ties at the cut-off are broken by paragraph id, not by Whoosh's
+            # internal document numbers, so an updated index picks the same
+            # candidates as a fresh one.
+            found = searcher.search(
+                compiled.query, limit=max(MIN_CANDIDATES, limit * 5), filter=flt,
+                sortedby=[sorting.ScoreFacet(), sorting.FieldFacet("id")],
+            )
             total = len(found)
-            candidates = [(hit.score, hit.fields()) for hit in found]
+            # A sorted search reports the sort key: (-score, id).
+            candidates = [(-hit.score[0], hit.fields()) for hit in found]
         ranked = []
         for score, fields in candidates:
             evidence = gather(compiled.items, decode(fields["analysis"]))

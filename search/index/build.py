@@ -89,6 +89,24 @@ def build(path: Path, roots: list[Path], *, rebuild: bool = False, progress: Pro
         return report
 
 
+def purge_deletions(writer, segments):
+    """Whoosh merge policy: rewrite every segment that has deleted documents
+    (so that term statistics, and so scores, equal a fresh build's), then
+    merge small segments as Whoosh does by default."""
+    from whoosh.reading import SegmentReader
+    from whoosh.writing import MERGE_SMALL
+
+    kept = []
+    for segment in segments:
+        if segment.has_deletions():
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            writer.add_reader(reader)
+            reader.close()
+        else:
+            kept.append(segment)
+    return MERGE_SMALL(writer, kept)
+
+
 def _create(folder: Path):
     from whoosh import index
 
@@ -127,7 +145,7 @@ def _write(ix, files: list[Path], old: dict, say) -> tuple[BuildReport, dict]:
             writer.delete_by_term("source", key)
             counts["removed"] += 1
         if counts["added"] or counts["replaced"] or counts["removed"]:
-            writer.commit()
+            writer.commit(mergetype=purge_deletions)
         else:
             writer.cancel()
     except BaseException:

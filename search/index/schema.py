@@ -44,7 +44,7 @@ class SlotTokenizer(Tokenizer):
 def make_schema() -> Schema:
     slots = SlotTokenizer()
     return Schema(
-        id=ID(stored=True, unique=True),
+        id=ID(stored=True, unique=True, sortable=True),
         source=ID(stored=True),
         doc=ID(stored=True),
         lang=ID(stored=True),

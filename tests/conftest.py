@@ -1,0 +1,32 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+from search import Engine
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = ROOT / "sources"
+
+
+@pytest.fixture(scope="session")
+def bundled_index(tmp_path_factory) -> Path:
+    """An index of the bundled sources, built once for the whole run."""
+    path = tmp_path_factory.mktemp("bundled") / "index"
+    with Engine.open(path) as engine:
+        engine.index([SOURCES])
+    return path
+
+
+@pytest.fixture(scope="session")
+def engine(bundled_index):
+    with Engine.open(bundled_index) as eng:
+        yield eng
+
+
+@pytest.fixture
+def sources_copy(tmp_path) -> Path:
+    """A private copy of the bundled sources a test may change."""
+    target = tmp_path / "sources"
+    shutil.copytree(SOURCES, target)
+    return target

@@ -1,0 +1,106 @@
+"""The command line, as a user runs it."""
+
+import csv
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from search.cli import main
+
+
+@pytest.fixture
+def run(bundled_index):
+    def invoke(*args, index=True):
+        extra = ["--index", str(bundled_index)] if index else []
+        return CliRunner().invoke(main, [*args, *extra], catch_exceptions=False)
+    return invoke
+
+
+def test_query_text_output(run):
+    result = run("query", "злочинна група", "--limit", "2")
+    assert result.exit_code == 0
+    first = result.stdout.splitlines()[0]
+    assert first.strip().startswith("1. Конвенція, ст. 2, п. (a)")
+    assert "**злочинна** **група**" in result.stdout
+    assert "\x1b[" not in result.stdout  # no colour when not on a terminal
+
+
+def test_query_json_shape(run):
+    result = run("query", "торговля людьми", "--format", "json", "--limit", "3")
+    data = json.loads(result.stdout)
+    assert set(data) == {"query", "total", "hits"} and data["query"] == "торговля людьми"
+    hit = data["hits"][0]
+    for key in ("rank", "score", "doc", "title", "citation", "article", "paragraph",
+                "lang", "text", "snippet", "matched"):
+        assert key in hit
+    assert hit["doc"] == "cop-decision-4-4-ru" and hit["matched"]
+    assert all(hit["text"][s:e] in hit["matched"] for s, e in hit["matches"])
+
+
+def test_query_jsonl_and_csv(run):
+    lines = run("query", "майно", "--format", "jsonl", "--limit", "4").stdout.splitlines()
+    assert len(lines) == 4 and all(json.loads(line)["citation"] for line in lines)
+    rows = list(csv.DictReader(io.StringIO(run("query", "майно", "--format", "csv", "--limit", "4").stdout)))
+    assert len(rows) == 4 and rows[0]["rank"] == "1" and rows[0]["citation"]
+
+
+def test_query_options(run):
+    exact = json.loads(run("query", "групи", "--exact", "--format", "json", "--limit", "50").stdout)
+    assert all(f.lower() == "групи" for h in exact["hits"] for f in h["matched"])
+    ru = json.loads(run("query", "конвенция", "--lang", "ru", "--format", "json").stdout)
+    assert ru["hits"] and all(h["lang"] == "ru" for h in ru["hits"])
+    doc = json.loads(run("query", "конвенція", "--doc", "untoc-uk", "--format", "json").stdout)
+    assert doc["hits"] and all(h["doc"] == "untoc-uk" for h in doc["hits"])
+
+
+def test_no_match_is_success_with_empty_hits(run):
+    result = run("query", "ксилофон", "--format", "json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["hits"] == []
+
+
+@pytest.mark.parametrize("query", ['"злочинна група', "(a OR b", "foo:bar", "", "злочин AND", "*"])
+def test_malformed_query_is_one_line_and_exit_2(run, query):
+    result = run("query", query)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_first_query_builds_the_index(tmp_path, monkeypatch, sources_copy):
+    monkeypatch.chdir(tmp_path)  # holds sources/, no index yet
+    monkeypatch.delenv("SEARCH_INDEX", raising=False)
+    result = CliRunner().invoke(main, ["query", "відмивання доходів", "--limit", "1"])
+    assert result.exit_code == 0, result.stderr
+    assert "building it" in result.stderr
+    assert "Конвенція, ст. 6" in result.stdout
+    assert (tmp_path / "indexes" / "default").is_dir()
+
+
+def test_missing_index_without_sources_says_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["query", "група", "--index", str(tmp_path / "nowhere")])
+    assert result.exit_code == 3 and "search index" in result.stderr
+
+
+def test_index_command_reports_and_skips_bad_files(tmp_path, sources_copy):
+    (sources_copy / "broken.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    ix = str(tmp_path / "ix")
+    result = CliRunner().invoke(main, ["index", str(sources_copy), "--index", ix])
+    assert result.exit_code == 5
+    assert "broken.txt: binary data" in result.stderr and "2 added" in result.stderr
+    again = CliRunner().invoke(main, ["index", str(sources_copy), "--index", ix, "--quiet"])
+    assert again.exit_code == 5 and "2 added" not in again.stderr
+
+
+def test_index_of_missing_folder_is_an_error(tmp_path):
+    result = CliRunner().invoke(main, ["index", str(tmp_path / "nope"), "--index", str(tmp_path / "ix")])
+    assert result.exit_code == 1 and "no such file or folder" in result.stderr
+
+
+def test_help_and_version():
+    runner = CliRunner()
+    assert "Example" in runner.invoke(main, ["query", "--help"]).stdout
+    assert "Example" in runner.invoke(main, ["index", "--help"]).stdout
+    assert runner.invoke(main, ["--version"]).stdout.startswith("search, version")

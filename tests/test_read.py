@@ -1,0 +1,64 @@
+import json
+
+import pytest
+
+from search.errors import SourceError
+from search.ingest.read import decode, discover, read_documents
+
+TEXT = "Стаття 1\nМета цієї Конвенції полягає у сприянні співробітництву. Їжак, ґанок, об'єкт."
+RU = "Конференция участников Конвенции подчеркнула необходимость объединённых усилий."
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp1251", "koi8_u"])
+def test_ukrainian_encodings_are_detected_from_bytes(encoding):
+    assert decode(TEXT.encode(encoding)) == TEXT
+
+
+@pytest.mark.parametrize("encoding", ["cp1251", "koi8_r"])
+def test_russian_encodings_are_detected_from_bytes(encoding):
+    assert decode(RU.encode(encoding)) == RU
+
+
+def test_binary_data_is_refused():
+    with pytest.raises(SourceError, match="binary"):
+        decode(b"\x89PNG\r\n\x1a\n" + bytes(range(256)), "x.txt")
+
+
+def test_empty_file_is_refused(tmp_path):
+    path = tmp_path / "empty.txt"
+    path.write_bytes(b"  \n")
+    with pytest.raises(SourceError, match="empty"):
+        list(read_documents(path))
+
+
+def test_extension_does_not_decide_encoding(tmp_path):
+    path = tmp_path / "cp.md"
+    path.write_bytes(TEXT.encode("cp1251"))
+    (doc,) = read_documents(path)
+    assert doc.text == TEXT and doc.format == "markdown"
+
+
+def test_jsonl_records_are_documents(tmp_path):
+    path = tmp_path / "corpus.jsonl"
+    lines = [json.dumps({"id": "law-1", "title": "Закон", "text": TEXT}, ensure_ascii=False),
+             "", json.dumps({"text": RU, "lang": "ru"}, ensure_ascii=False)]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    docs = list(read_documents(path))
+    assert [d.doc for d in docs] == ["law-1", "corpus:3"]
+    assert docs[0].title == "Закон" and docs[1].lang == "ru"
+
+
+def test_jsonl_bad_line_names_the_line(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"text": "а"}\n{oops\n', encoding="utf-8")
+    with pytest.raises(SourceError, match="line 2"):
+        list(read_documents(path))
+
+
+def test_discover_finds_supported_files_only(tmp_path):
+    (tmp_path / "a.txt").write_text("а")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.html").write_text("б")
+    (tmp_path / "c.pdf").write_bytes(b"%PDF")
+    (tmp_path / "loop").symlink_to(tmp_path)
+    assert [p.name for p in discover([tmp_path])] == ["a.txt", "b.html"]

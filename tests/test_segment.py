@@ -1,0 +1,87 @@
+"""Structure and citations of the bundled sources."""
+
+import pytest
+
+from search.ingest import paragraphs_of
+from search.ingest.markup import strip_html
+
+from .conftest import SOURCES
+
+
+@pytest.fixture(scope="module")
+def uk():
+    return paragraphs_of(SOURCES / "untoc-uk.txt")
+
+
+@pytest.fixture(scope="module")
+def ru():
+    return paragraphs_of(SOURCES / "cop-decision-4-4-ru.md")
+
+
+def find(paragraphs, start):
+    return next(p for p in paragraphs if p.text.startswith(start))
+
+
+def test_numbered_and_lettered_paragraphs_cite_like_a_lawyer(uk):
+    p = find(uk, "a) i) конверсію або переказ майна")
+    assert p.citation == "Конвенція, ст. 6, п. 1 (a)(i)"
+    assert find(uk, "ii) приховування справжнього").citation == "Конвенція, ст. 6, п. 1 (a)(ii)"
+    assert find(uk, "f) усвідомлення, умисел").citation == "Конвенція, ст. 6, п. 2 (f)"
+
+
+def test_article_written_with_letter_ze_is_article_3(uk):
+    heading = next(p for p in uk if p.kind == "heading" and p.text.startswith("Стаття З"))
+    assert heading.article == "3"
+    assert heading.article_title == "Терміни"
+    assert heading.citation == "Протокол про попередження і припинення торгівлі людьми, ст. 3"
+
+
+def test_protocols_are_parts_with_sections_and_preambles(uk):
+    p = find(uk, "a) \"торгівля людьми\" означає")
+    assert p.part == "Протокол про попередження і припинення торгівлі людьми"
+    assert p.article == "3"
+    assert p.citation == "Протокол про попередження і припинення торгівлі людьми, ст. 3, п. (a)"
+    victims = [x for x in uk if x.section == "II. Захист жертв торгівлі людьми"]
+    assert {x.article for x in victims} >= {"6", "7", "8"}
+    preamble = [x for x in uk if x.kind == "preamble"]
+    assert preamble and all(x.citation.endswith("преамбула") for x in preamble)
+
+
+def test_portal_banner_and_survey_are_not_content(uk):
+    texts = "\n".join(p.text for p in uk)
+    for junk in ("Идет загрузка документа", "Главный правовой", "Остаться Попробовать", "Опрос"):
+        assert junk not in texts
+
+
+def test_banner_lines_do_not_make_paragraphs_russian(uk):
+    body = [p for p in uk if p.kind != "front"]
+    assert all(p.lang == "uk" for p in body if any(c in p.text for c in "іїєґ"))
+    assert sum(p.lang == "uk" for p in body) > 0.95 * len(body)
+
+
+def test_decision_markup_is_not_text_and_footnotes_are_linked(ru):
+    assert all("<sup>" not in p.text and "##" not in p.text for p in ru)
+    assert ru[0].part == "Решение 4/4"
+    note = next(p for p in ru if p.kind == "footnote" and p.footnote == "3")
+    assert note.text.startswith("United Nations, Treaty Series")
+    citing = find(ru, "б) сослалась на Конвенцию")
+    assert citing.footnotes == ("3",)
+    assert citing.citation in note.citation  # the note says where it is cited
+    assert "сноска 3" in note.citation
+
+
+def test_decision_letters_after_h_are_letters_and_romans_nest(ru):
+    assert find(ru, "i) предложила государствам").paragraph == "(i)"
+    assert find(ru, "ii) представлять Конференции").paragraph == "(o)(ii)"
+    assert find(ru, "а) с удовлетворением").citation == "Решение 4/4, п. (а)"
+
+
+def test_paragraph_ids_are_stable_and_unique(uk):
+    assert len({p.id for p in uk}) == len(uk)
+    assert paragraphs_of(SOURCES / "untoc-uk.txt")[100].id == uk[100].id
+
+
+def test_html_headings_and_footnotes():
+    text = strip_html("<html><head><title>x</title></head><body><h2>Стаття 5</h2>"
+                      "<p>Текст<sup>1</sup> далі</p><script>var a;</script></body></html>")
+    assert "var a" not in text and "## Стаття 5" in text and "\ue0001\ue001" in text
