@@ -130,3 +130,25 @@ def test_killed_first_build_leaves_no_half_index(tmp_path, sources_copy):
                 eng.search("група")
     build(ix, sources_copy)
     assert answers(ix)["злочинна група"]
+
+
+def test_every_source_format_and_encoding_is_searchable(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "win.txt").write_bytes("Стаття 1\nВідмивання коштів\n\n1. Держава вживає заходів.".encode("cp1251"))
+    (src / "koi.txt").write_bytes("Їжаки ґрунтовно досліджують ліс.".encode("koi8_u"))
+    (src / "utf16.txt").write_bytes("Міграція людей через кордони.".encode("utf-16"))
+    (src / "page.html").write_bytes(
+        "<html><body><h1>Закон</h1><p>Злочинна група<sup>1</sup> діє.</p></body></html>".encode("utf-8"))
+    (src / "corpus.jsonl").write_text(
+        '{"id": "law-7", "title": "Про мову", "text": "Государственный язык объединённых земель."}\n',
+        encoding="utf-8")
+    build(tmp_path / "ix", src)
+    with Engine.open(tmp_path / "ix") as eng:
+        assert eng.search("відмивання").hits[0].citation == "win, ст. 1"
+        assert eng.search("їжак").hits[0].doc == "koi"
+        assert eng.search("міграції").hits[0].doc == "utf16"
+        html_hit = eng.search("злочинні групи").hits[0]
+        assert html_hit.doc == "page" and html_hit.text == "Злочинна група діє."
+        law = eng.search("объединенных").hits[0]
+        assert (law.doc, law.title, law.lang) == ("law-7", "Про мову", "ru")

@@ -29,6 +29,7 @@ def test_stress_on_a_composed_letter_keeps_the_letter():
 def test_latin_lookalikes_inside_cyrillic_word_are_folded():
     assert script_variants("Конвенцiя")[0] == "конвенція"  # Latin i
     assert script_variants("гpупа")[0] == "група"  # Latin p
+    assert script_variants("Prоtocol")[0] == "protocol"  # Cyrillic о in a Latin word
 
 
 def test_words_in_lookalike_letters_have_a_twin_in_the_other_script():

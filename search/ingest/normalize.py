@@ -46,15 +46,18 @@ def unify_apostrophes(text: str) -> str:
 
 
 def fold_script(word: str) -> str:
-    """Replace Latin look-alike letters inside a mostly Cyrillic word.
+    """Replace look-alike letters of the minority script in a mixed word.
 
-    ``"Конвенцiя"`` (Latin i) becomes ``"Конвенція"``.  A word of Latin
-    letters only is left alone; see :func:`script_variants` for those.
+    ``"Конвенцiя"`` (Latin i) becomes ``"Конвенція"``; ``"Prоtocol"`` (a
+    Cyrillic о) becomes ``"Protocol"``.  A word in one script is left alone;
+    see :func:`script_variants` for those.
     """
-    has_cyr = any(ch.lower() in CYRILLIC for ch in word)
-    if not has_cyr:
+    cyrillic = sum(ch.lower() in CYRILLIC for ch in word)
+    latin = sum("a" <= ch.lower() <= "z" for ch in word)
+    if not cyrillic or not latin:
         return word
-    return "".join(LATIN_TO_CYRILLIC.get(ch, ch) for ch in word)
+    table = LATIN_TO_CYRILLIC if cyrillic >= latin else CYRILLIC_TO_LATIN
+    return "".join(table.get(ch, ch) for ch in word)
 
 
 def script_variants(word: str) -> tuple[str, ...]:
