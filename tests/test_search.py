@@ -159,3 +159,11 @@ def test_search_from_many_threads(engine):
     for t in threads:
         t.join()
     assert not errors and len(seen) == 30 and all(s == expected for s in seen)
+
+
+def test_prefix_expansion_is_capped(engine, monkeypatch):
+    from search.query import compile as compile_module
+
+    full = engine.search("зл*", limit=1000).total
+    monkeypatch.setattr(compile_module, "MAX_EXPANSIONS", 1)
+    assert 0 < engine.search("зл*", limit=1000).total < full

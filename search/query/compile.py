@@ -10,6 +10,7 @@ how close) and to highlight them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import islice
 
 from whoosh import query as q
 from whoosh.query import spans
@@ -26,6 +27,9 @@ FORM_BOOST = 0.5
 #: Weight of an exact-form phrase over the same phrase in other inflections.
 PHRASE_FORM_BOOST = 1.0
 MIN_PREFIX = 2
+#: A prefix expands to at most this many index terms (the most frequent
+#: part of the vocabulary is not worth a slow query).
+MAX_EXPANSIONS = 2000
 _ALL_STOP = frozenset().union(*STOP_WORDS.values())
 
 
@@ -130,7 +134,7 @@ class _Compiler:
         if not negated:
             self.items.append(Item(text + "*", (Slot(frozenset(), frozenset(), prefix=stem),)))
         fields = ("form",) if self.exact else ("form", "lemma")
-        return q.Or([q.Prefix(f, stem) for f in fields])
+        return q.Or([CappedPrefix(f, stem) for f in fields])
 
     def phrase(self, text: str, negated: bool):
         words = [part.text for token in tokenize(text) for part in token.parts]
@@ -170,6 +174,13 @@ def _slot_query(slot: Slot, boost: bool):
 def _span_or(fieldname: str, terms: frozenset[str]):
     leaves = [q.Term(fieldname, t) for t in sorted(terms)]
     return leaves[0] if len(leaves) == 1 else _SpanOr(leaves)
+
+
+class CappedPrefix(q.Prefix):
+    """A prefix query whose expansion is bounded by MAX_EXPANSIONS terms."""
+
+    def _btexts(self, ixreader):
+        return islice(super()._btexts(ixreader), MAX_EXPANSIONS)
 
 
 class _SpanOr(spans.SpanOr):
