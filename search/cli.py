@@ -137,3 +137,64 @@ def index(sources, index_path, rebuild, quiet):
         )
     if report.failed:
         sys.exit(EXIT_PARTLY)
+
+
+@main.command()
+@click.argument("file", type=click.File("r", encoding="utf-8-sig"))
+@index_option
+@click.option("--out", "-o", type=click.File("w", encoding="utf-8", lazy=True), default="-",
+              help="Write results here instead of stdout.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "tsv", "trec"]), default="jsonl",
+              show_default=True, help="Output format.")
+@click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, 10000),
+              help="Hits per query.")
+@click.option("--lang", type=click.Choice(["uk", "ru", "other"]), help="Only paragraphs in this language.")
+@click.option("--doc", help="Only paragraphs of this document.")
+@click.option("--exact", is_flag=True, help="Match the words as typed, without other inflections.")
+@click.option("--tag", default="search", show_default=True, help="Run tag of the trec format.")
+def batch(file, index_path, out, fmt, limit, lang, doc, exact, tag):
+    """Run every query of FILE (or - for stdin): one per line, or id<TAB>query.
+
+    Blank lines and lines starting with # are skipped.  A malformed query is
+    reported in its own record and on stderr, the batch goes on, and the exit
+    code is 5.
+
+    \b
+    Examples:
+      search batch queries.tsv --format trec --out run.trec
+      printf 'q1\tзлочинна група\n' | search batch - --format csv
+    """
+    from .batch import read_batch
+    from .engine import Engine
+    from .render import BatchWriter
+
+    queries = read_batch(file.read())
+    writer = BatchWriter(out, fmt, tag=tag)
+    failed = 0
+    with Engine.open(index_path) as engine:
+        if index_path is None:
+            _build_if_missing(engine)
+        results = engine.batch(queries, limit=limit, lang=lang, doc=doc, exact=exact)
+        with click.progressbar(results, length=len(queries), file=sys.stderr,
+                               label="queries") if sys.stderr.isatty() else _nullcontext(results) as bar:
+            for result in bar:
+                writer.write(result)
+                if not result.ok:
+                    failed += 1
+                    _say(f"search: query {result.id}: {result.error}")
+    if failed:
+        _say(f"search: {failed} of {len(queries)} queries failed")
+        sys.exit(EXIT_PARTLY)
+
+
+class _nullcontext:
+    """A stand-in for the progress bar when stderr is not a terminal."""
+
+    def __init__(self, items) -> None:
+        self.items = items
+
+    def __enter__(self):
+        return self.items
+
+    def __exit__(self, *exc) -> None:
+        return None

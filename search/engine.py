@@ -17,8 +17,13 @@ import threading
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
+from typing import TYPE_CHECKING
+
 from .errors import IndexMissingError, QuerySyntaxError
 from .models import BuildReport, Results
+
+if TYPE_CHECKING:
+    from .batch import BatchResult
 
 #: Environment variables that move the default index and sources.
 INDEX_ENV = "SEARCH_INDEX"
@@ -127,3 +132,21 @@ class Engine:
             raise QuerySyntaxError(query, "limit must be at least 1")
         compiled = compile_query(parse(query), query, exact=exact)
         return self._get_searcher().run(compiled, query, limit=limit, lang=lang, doc=doc)
+
+    def batch(self, queries: Iterable, *, limit: int = 10, lang: Optional[str] = None,
+              doc: Optional[str] = None, exact: bool = False) -> Iterable["BatchResult"]:
+        """Run many queries with one searcher, yielding one result each.
+
+        ``queries`` holds strings, ``(id, query)`` pairs or BatchQuery
+        objects.  A malformed query yields a result with ``error`` set; the
+        batch goes on.
+        """
+        from .batch import BatchResult, as_queries
+
+        for item in as_queries(queries):
+            try:
+                results = self.search(item.query, limit=limit, lang=lang, doc=doc, exact=exact)
+            except QuerySyntaxError as exc:
+                yield BatchResult(item.id, item.query, error=str(exc))
+            else:
+                yield BatchResult(item.id, item.query, results)

@@ -89,3 +89,39 @@ RENDERERS: dict[str, Callable[[Results, Style], str]] = {
 
 def render(results: Results, fmt: str, color: bool = False) -> str:
     return RENDERERS[fmt](results, Style(color))
+
+
+# -- batch output --------------------------------------------------------------
+
+BATCH_FORMATS = ("jsonl", "csv", "tsv", "trec")
+BATCH_COLUMNS = ("query_id", "query", "rank", "score", "doc", "citation", "snippet", "id", "error")
+
+
+class BatchWriter:
+    """Streams batch results to a text file in one of BATCH_FORMATS."""
+
+    def __init__(self, out, fmt: str, tag: str = "search") -> None:
+        self.out, self.fmt, self.tag = out, fmt, tag
+        self.rows = None
+        if fmt in ("csv", "tsv"):
+            self.rows = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+            self.rows.writerow(BATCH_COLUMNS)
+
+    def write(self, result) -> None:
+        if self.fmt == "jsonl":
+            data = result.to_dict()
+            if result.ok:
+                data["hits"] = [hit_dict(h) for h in result.results.hits]
+            self.out.write(json.dumps(data, ensure_ascii=False) + "\n")
+        elif self.fmt == "trec":
+            for hit in result.results.hits if result.ok else ():
+                # qid Q0 docno rank score tag; TREC fields hold no spaces
+                docno = "_".join(hit.id.split())
+                qid = "_".join(result.id.split())
+                self.out.write(f"{qid} Q0 {docno} {hit.rank} {hit.score:.4f} {self.tag}\n")
+        elif not result.ok:
+            self.rows.writerow([result.id, result.query, "", "", "", "", "", "", result.error])
+        else:
+            for hit in result.results.hits:
+                self.rows.writerow([result.id, result.query, hit.rank, f"{hit.score:.4f}", hit.doc,
+                                    hit.citation, hit.snippet, hit.id, ""])
