@@ -187,6 +187,23 @@ def batch(file, index_path, out, fmt, limit, lang, doc, exact, tag):
         sys.exit(EXIT_PARTLY)
 
 
+@main.command()
+@index_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def info(index_path, fmt):
+    """Show where the index is, what it holds and when it was built.
+
+    \b
+    Example:
+      search info --format json
+    """
+    from .engine import Engine
+    from .render import render_info
+
+    with Engine.open(index_path) as engine:
+        click.echo(render_info(engine.info(), fmt))
+
+
 class _nullcontext:
     """A stand-in for the progress bar when stderr is not a terminal."""
 

@@ -20,7 +20,7 @@ from typing import Callable, Iterable, Optional
 from typing import TYPE_CHECKING
 
 from .errors import IndexMissingError, QuerySyntaxError
-from .models import BuildReport, Results
+from .models import BuildReport, IndexInfo, Results
 
 if TYPE_CHECKING:
     from .batch import BatchResult
@@ -150,3 +150,27 @@ class Engine:
                 yield BatchResult(item.id, item.query, error=str(exc))
             else:
                 yield BatchResult(item.id, item.query, results)
+
+    def info(self) -> IndexInfo:
+        """The index's location, sources, paragraph counts and size."""
+        from datetime import datetime, timezone
+
+        from .index import store
+
+        ix = store.open_index(self.path)
+        try:
+            with ix.reader() as reader:
+                counts = {name: {term.decode(): reader.doc_frequency(name, term)
+                                 for term in reader.lexicon(name)} for name in ("doc", "lang")}
+                total = reader.doc_count()
+        finally:
+            ix.close()
+        manifest = store.read_manifest(self.path)
+        sources = tuple(
+            {"path": path, "size": entry.get("size", 0), "paragraphs": entry.get("paragraphs", 0),
+             "mtime": datetime.fromtimestamp(entry.get("mtime_ns", 0) / 1e9, timezone.utc).isoformat(timespec="seconds")}
+            for path, entry in sorted(manifest.get("files", {}).items())
+        )
+        size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
+        return IndexInfo(str(self.path), manifest.get("built", ""), total, size, sources,
+                         counts["doc"], counts["lang"])

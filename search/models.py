@@ -114,3 +114,19 @@ class BuildReport:
     @property
     def changed(self) -> bool:
         return bool(self.added or self.replaced or self.removed)
+
+
+@dataclass(frozen=True)
+class IndexInfo:
+    """What an index holds and where it came from."""
+
+    path: str
+    built: str
+    paragraphs: int
+    size_bytes: int
+    sources: tuple[dict, ...]  # path, size, mtime, paragraphs
+    docs: dict  # document id → paragraphs
+    langs: dict  # language → paragraphs
+
+    def to_dict(self) -> dict:
+        return asdict(self)

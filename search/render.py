@@ -125,3 +125,20 @@ class BatchWriter:
             for hit in result.results.hits:
                 self.rows.writerow([result.id, result.query, hit.rank, f"{hit.score:.4f}", hit.doc,
                                     hit.citation, hit.snippet, hit.id, ""])
+
+
+def render_info(info, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(info.to_dict(), ensure_ascii=False, indent=2)
+    lines = [f"index     {info.path}", f"built     {info.built}",
+             f"size      {info.size_bytes / 1e6:.1f} MB on disk",
+             f"paragraphs {info.paragraphs}"]
+    lines += [f"  {lang:<6} {n}" for lang, n in sorted(info.langs.items())]
+    lines.append("documents")
+    lines += [f"  {doc:<30} {n}" for doc, n in sorted(info.docs.items(), key=lambda x: -x[1])[:50]]
+    if len(info.docs) > 50:
+        lines.append(f"  … and {len(info.docs) - 50} more")
+    lines.append("sources")
+    lines += [f"  {s['path']}  {s['size']} bytes  {s['mtime']}  {s['paragraphs']} paragraphs"
+              for s in info.sources]
+    return "\n".join(lines)

@@ -104,3 +104,13 @@ def test_help_and_version():
     assert "Example" in runner.invoke(main, ["query", "--help"]).stdout
     assert "Example" in runner.invoke(main, ["index", "--help"]).stdout
     assert runner.invoke(main, ["--version"]).stdout.startswith("search, version")
+
+
+def test_info_reports_sources_and_counts(run):
+    data = json.loads(run("info", "--format", "json").stdout)
+    assert data["paragraphs"] == sum(data["docs"].values()) == sum(data["langs"].values())
+    assert data["docs"]["cop-decision-4-4-ru"] == 30 and data["langs"]["uk"] > 600
+    assert {s["path"].rsplit("/", 1)[-1] for s in data["sources"]} == {"untoc-uk.txt", "cop-decision-4-4-ru.md"}
+    assert data["size_bytes"] > 0 and data["built"]
+    text = run("info").stdout
+    assert "untoc-uk" in text and "paragraphs" in text
