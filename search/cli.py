@@ -24,6 +24,21 @@ index_option = click.option(
 )
 
 
+def filter_options(command):
+    """The filters every searching command shares."""
+    command = click.option("--exact", is_flag=True,
+                           help="Match the words as typed, without other inflections.")(command)
+    command = click.option("--doc", help="Only paragraphs of this document (its id, as shown in hits).")(command)
+    command = click.option("--lang", type=click.Choice(["uk", "ru", "other"]),
+                           help="Only paragraphs in this language.")(command)
+    return command
+
+
+def format_option(*choices: str, default: str = "text"):
+    return click.option("--format", "fmt", type=click.Choice(choices), default=default,
+                        show_default=True, help="Output format.")
+
+
 class _Group(click.Group):
     """Maps the engine's exceptions to a message and an exit code."""
 
@@ -64,11 +79,8 @@ def main() -> None:
 @index_option
 @click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, 10000),
               help="How many hits to show.")
-@click.option("--lang", type=click.Choice(["uk", "ru", "other"]), help="Only paragraphs in this language.")
-@click.option("--doc", help="Only paragraphs of this document (its id, as shown in hits).")
-@click.option("--exact", is_flag=True, help="Match the words as typed, without other inflections.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl", "csv"]), default="text",
-              show_default=True, help="Output format.")
+@filter_options
+@format_option("text", "json", "jsonl", "csv")
 def query(text, index_path, limit, lang, doc, exact, fmt):
     """Find the paragraphs that best match TEXT.
 
@@ -140,17 +152,14 @@ def index(sources, index_path, rebuild, quiet):
 
 
 @main.command()
-@click.argument("file", type=click.File("r", encoding="utf-8-sig"))
+@click.argument("file", type=click.File("rb"))
 @index_option
 @click.option("--out", "-o", type=click.File("w", encoding="utf-8", lazy=True), default="-",
               help="Write results here instead of stdout.")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "tsv", "trec"]), default="jsonl",
-              show_default=True, help="Output format.")
+@format_option("jsonl", "csv", "tsv", "trec", default="jsonl")
 @click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, 10000),
               help="Hits per query.")
-@click.option("--lang", type=click.Choice(["uk", "ru", "other"]), help="Only paragraphs in this language.")
-@click.option("--doc", help="Only paragraphs of this document.")
-@click.option("--exact", is_flag=True, help="Match the words as typed, without other inflections.")
+@filter_options
 @click.option("--tag", default="search", show_default=True, help="Run tag of the trec format.")
 def batch(file, index_path, out, fmt, limit, lang, doc, exact, tag):
     """Run every query of FILE (or - for stdin): one per line, or id<TAB>query.
@@ -168,7 +177,9 @@ def batch(file, index_path, out, fmt, limit, lang, doc, exact, tag):
     from .engine import Engine
     from .render import BatchWriter
 
-    queries = read_batch(file.read())
+    from .ingest.read import decode
+
+    queries = read_batch(decode(file.read(), file.name))
     writer = BatchWriter(out, fmt, tag=tag)
     failed = 0
     with Engine.open(index_path) as engine:
@@ -189,7 +200,7 @@ def batch(file, index_path, out, fmt, limit, lang, doc, exact, tag):
 
 @main.command()
 @index_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option("text", "json")
 def info(index_path, fmt):
     """Show where the index is, what it holds and when it was built.
 
@@ -202,6 +213,96 @@ def info(index_path, fmt):
 
     with Engine.open(index_path) as engine:
         click.echo(render_info(engine.info(), fmt))
+
+
+@main.command()
+@click.argument("term")
+@index_option
+@filter_options
+@click.option("--width", "-w", default=40, show_default=True, type=click.IntRange(5, 500),
+              help="Characters of context on each side.")
+@click.option("--sort", type=click.Choice(["doc", "left", "right", "form"]), default="doc",
+              show_default=True, help="Order of the lines.")
+@click.option("--limit", "-n", type=click.IntRange(1), default=None, help="At most this many lines.")
+@format_option("text", "csv", "json")
+def kwic(term, index_path, lang, doc, exact, width, sort, limit, fmt):
+    """Every occurrence of any form of TERM, as key word in context lines.
+
+    Several words are taken as a phrase; any query works too.
+
+    \b
+    Examples:
+      search kwic "торгівля людьми" --sort right
+      search kwic група --width 30 --format csv
+    """
+    from .engine import Engine
+    from .render import render_kwic
+
+    with Engine.open(index_path) as engine:
+        found = engine.concordance(term, width=width, sort=sort, limit=limit, lang=lang, doc=doc, exact=exact)
+    click.echo(render_kwic(found, fmt, width, color=_use_color() and fmt == "text"))
+
+
+@main.command()
+@click.argument("term")
+@index_option
+@filter_options
+@click.option("--top", default=10, show_default=True, type=click.IntRange(1), help="Documents and articles to list.")
+@format_option("text", "csv", "json")
+def stats(term, index_path, lang, doc, exact, top, fmt):
+    """How often TERM occurs, in which forms, in which documents and articles.
+
+    \b
+    Example:
+      search stats група --format json
+    """
+    from .engine import Engine
+    from .render import render_stats
+
+    with Engine.open(index_path) as engine:
+        click.echo(render_stats(engine.term_stats(term, top=top, lang=lang, doc=doc, exact=exact), fmt))
+
+
+@main.command()
+@index_option
+@click.option("--lang", type=click.Choice(["uk", "ru", "other"]), help="Only paragraphs in this language.")
+@click.option("--doc", help="Only paragraphs of this document.")
+@click.option("--top", default=20, show_default=True, type=click.IntRange(1), help="How many lemmas.")
+@click.option("--all", "keep_all", is_flag=True, help="Keep stop words, numbers and single letters.")
+@format_option("text", "csv", "json")
+def terms(index_path, lang, doc, top, keep_all, fmt):
+    """The most frequent lemmas (stop words left out unless --all).
+
+    \b
+    Example:
+      search terms --lang ru --top 10
+    """
+    from .engine import Engine
+    from .render import render_terms
+
+    with Engine.open(index_path) as engine:
+        click.echo(render_terms(engine.terms(top=top, lang=lang, doc=doc, stop_words=keep_all), fmt))
+
+
+@main.command()
+@click.argument("text")
+@index_option
+@filter_options
+@click.option("--limit", "-n", default=3, show_default=True, type=click.IntRange(1, 100),
+              help="How many top hits to explain.")
+@format_option("text", "json")
+def explain(text, index_path, lang, doc, exact, limit, fmt):
+    """Show how TEXT was analysed and why its top hits rank as they do.
+
+    \b
+    Example:
+      search explain "злочинна група"
+    """
+    from .engine import Engine
+    from .render import render_explanation
+
+    with Engine.open(index_path) as engine:
+        click.echo(render_explanation(engine.explain(text, limit=limit, lang=lang, doc=doc, exact=exact), fmt))
 
 
 class _nullcontext:

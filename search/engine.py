@@ -24,6 +24,8 @@ from .models import BuildReport, IndexInfo, Results
 
 if TYPE_CHECKING:
     from .batch import BatchResult
+    from .concordance import Line, TermStats
+    from .explain import Explanation
 
 #: Environment variables that move the default index and sources.
 INDEX_ENV = "SEARCH_INDEX"
@@ -115,6 +117,19 @@ class Engine:
                 self._searcher = Searcher(self._ix)
             return self._searcher
 
+    def _compile(self, query: str, exact: bool):
+        from .query import parse
+        from .query.compile import compile_query
+
+        return compile_query(parse(query), query, exact=exact)
+
+    def _compile_term(self, term: str, exact: bool):
+        """A term of several plain words is meant as a phrase."""
+        if len(term.split()) > 1 and not any(ch in term for ch in '"«»„“”()*:') \
+                and not {"AND", "OR", "NOT"} & set(term.split()):
+            term = f'"{term}"'
+        return self._compile(term, exact)
+
     def search(self, query: str, *, limit: int = 10, lang: Optional[str] = None,
                doc: Optional[str] = None, exact: bool = False) -> Results:
         """The best ``limit`` paragraphs for ``query``.
@@ -125,12 +140,9 @@ class Engine:
         documented in the README.  Raises QuerySyntaxError for a malformed
         query.
         """
-        from .query import parse
-        from .query.compile import compile_query
-
         if limit < 1:
             raise QuerySyntaxError(query, "limit must be at least 1")
-        compiled = compile_query(parse(query), query, exact=exact)
+        compiled = self._compile(query, exact)
         return self._get_searcher().run(compiled, query, limit=limit, lang=lang, doc=doc)
 
     def batch(self, queries: Iterable, *, limit: int = 10, lang: Optional[str] = None,
@@ -174,3 +186,54 @@ class Engine:
         size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
         return IndexInfo(str(self.path), manifest.get("built", ""), total, size, sources,
                          counts["doc"], counts["lang"])
+
+    # -- research ------------------------------------------------------------
+    def concordance(self, term: str, *, width: int = 40, sort: str = "doc", limit: Optional[int] = None,
+                    lang: Optional[str] = None, doc: Optional[str] = None,
+                    exact: bool = False) -> list["Line"]:
+        """Every occurrence of any form of ``term`` (a word, phrase or any
+        query) as a key word in context, sorted by ``doc``, ``left``,
+        ``right`` or ``form``."""
+        from .concordance import SORTS, lines, sort_lines
+
+        if sort not in SORTS:
+            raise ValueError(f"sort must be one of {', '.join(SORTS)}")
+        matching = self._get_searcher().matching(self._compile_term(term, exact), lang=lang, doc=doc)
+        found = sort_lines(lines(matching, width), sort)
+        return found if limit is None else found[:limit]
+
+    def term_stats(self, term: str, *, top: int = 10, lang: Optional[str] = None,
+                   doc: Optional[str] = None, exact: bool = False) -> "TermStats":
+        """Occurrences of ``term``: in total, per word form, per document and
+        per article (the ``top`` ones)."""
+        from .concordance import stats
+
+        matching = self._get_searcher().matching(self._compile_term(term, exact), lang=lang, doc=doc)
+        return stats(term, matching, top=top)
+
+    def terms(self, *, top: int = 20, lang: Optional[str] = None, doc: Optional[str] = None,
+              stop_words: bool = False) -> list[tuple[str, int]]:
+        """The most frequent lemmas, stop words, numbers and single letters
+        left out unless ``stop_words`` is true."""
+        from .concordance import frequent_lemmas
+        from .query.compile import Compiled
+        from whoosh import query as q
+
+        matching = self._get_searcher().matching(Compiled(q.Every()), lang=lang, doc=doc)
+        return frequent_lemmas((fields for fields, _ in matching), top=top, keep_all=stop_words)
+
+    def explain(self, query: str, *, limit: int = 3, lang: Optional[str] = None,
+                doc: Optional[str] = None, exact: bool = False) -> "Explanation":
+        """How ``query`` was analysed and why its top hits rank as they do."""
+        from .explain import Explanation, analyse_word, explain_hits, query_words
+        from .query import parse
+        from .query.compile import compile_query
+
+        tree = parse(query)
+        compiled = compile_query(tree, query, exact=exact)
+        _, ranked = self._get_searcher().ranked(compiled, limit=limit, lang=lang, doc=doc)
+        return Explanation(
+            query=query, tree=repr(tree), whoosh_query=str(compiled.query), tiered=compiled.tiered,
+            words=tuple(analyse_word(w) for w in dict.fromkeys(query_words(tree))),
+            hits=explain_hits(compiled, ranked),
+        )

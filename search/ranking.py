@@ -25,6 +25,8 @@ class Evidence:
     exact: int  # items found in the query's own form
     proximity: float
     spans: tuple[tuple[int, int], ...]  # character spans to highlight
+    #: Every occurrence of an item: (start, end, item index, exact form).
+    occurrences: tuple[tuple[int, int, int, bool], ...] = ()
 
 
 def _slot_match(slot: Slot, pos: Position) -> int:
@@ -56,6 +58,7 @@ def _occurrences(item: Item, positions: list[Position]) -> list[tuple[int, int, 
 def gather(items: list[Item], positions: list[Position]) -> Evidence:
     spans: list[tuple[int, int]] = []
     firsts: list[tuple[int, int]] = []  # (position, item index) for proximity
+    found: list[tuple[int, int, int, bool]] = []
     matched = exact = 0
     for index, item in enumerate(items):
         occ = _occurrences(item, positions)
@@ -63,10 +66,12 @@ def gather(items: list[Item], positions: list[Position]) -> Evidence:
             continue
         matched += 1
         exact += any(e for _, _, e in occ)
-        for first, last, _ in occ:
+        for first, last, is_exact in occ:
             spans.extend((positions[j].start, positions[j].end) for j in range(first, last + 1))
             firsts.append((first, index))
-    return Evidence(matched, exact, _proximity(firsts, matched), tuple(sorted(set(spans))))
+            found.append((positions[first].start, positions[last].end, index, is_exact))
+    return Evidence(matched, exact, _proximity(firsts, matched), tuple(sorted(set(spans))),
+                    tuple(sorted(found)))
 
 
 def _proximity(occurrences: list[tuple[int, int]], matched: int) -> float:

@@ -142,3 +142,73 @@ def render_info(info, fmt: str) -> str:
     lines += [f"  {s['path']}  {s['size']} bytes  {s['mtime']}  {s['paragraphs']} paragraphs"
               for s in info.sources]
     return "\n".join(lines)
+
+
+# -- research output -------------------------------------------------------------
+
+def _table(header, rows) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().rstrip("\n")
+
+
+def render_kwic(found, fmt: str, width: int, color: bool = False) -> str:
+    if fmt == "json":
+        return json.dumps([line.to_dict() for line in found], ensure_ascii=False, indent=2)
+    if fmt == "csv":
+        return _table(("left", "form", "right", "citation", "doc", "id", "start", "end"),
+                      ([l.left, l.form, l.right, l.citation, l.doc, l.id, l.start, l.end] for l in found))
+    style = Style(color)
+    if not found:
+        return "no occurrences"
+    open_mark, close_mark = ("\x1b[1;33m", "\x1b[0m") if color else ("", "")
+    form_width = max(len(l.form) for l in found)
+    return "\n".join(
+        f"{l.left:>{width}}  {open_mark}{l.form:<{form_width}}{close_mark}  {l.right:<{width}}  {style.dim(l.citation)}"
+        for l in found
+    )
+
+
+def render_stats(stats, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(stats.to_dict(), ensure_ascii=False, indent=2)
+    if fmt == "csv":
+        rows = [("total", "", stats.total)] + [("form", f, n) for f, n in stats.forms]
+        rows += [("doc", d, n) for d, n in stats.docs] + [("article", a, n) for a, n in stats.articles]
+        return _table(("kind", "value", "count"), rows)
+    lines = [f"{stats.term}: {stats.total} occurrences in {stats.paragraphs} paragraphs", "forms"]
+    lines += [f"  {n:>6}  {f}" for f, n in stats.forms]
+    lines.append("documents")
+    lines += [f"  {n:>6}  {d}" for d, n in stats.docs]
+    lines.append("articles")
+    lines += [f"  {n:>6}  {a}" for a, n in stats.articles]
+    return "\n".join(lines)
+
+
+def render_terms(pairs, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps([{"lemma": t, "count": n} for t, n in pairs], ensure_ascii=False, indent=2)
+    if fmt == "csv":
+        return _table(("lemma", "count"), pairs)
+    return "\n".join(f"{n:>7}  {t}" for t, n in pairs)
+
+
+def render_explanation(explanation, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(explanation.to_dict(), ensure_ascii=False, indent=2)
+    lines = [f"query   {explanation.query}", f"parsed  {explanation.tree}", "words"]
+    for word in explanation.words:
+        lines.append(f"  {word.word}  forms: {', '.join(word.forms)}")
+        for lang, found in word.lemmas.items():
+            how = "dictionary" if found["known"] else "predicted"
+            lines.append(f"    {lang}: {', '.join(found['lemmas'])} ({how})")
+    lines.append(f"whoosh  {explanation.whoosh_query}")
+    lines.append("ranking " + ("items matched, then exact forms, then score" if explanation.tiered
+                               else "score (alternatives joined by OR)"))
+    for hit in explanation.hits:
+        terms = ", ".join(f"{field}:{term}" for field, term in hit.terms)
+        lines.append(f"  {hit.rank}. {hit.citation}  score {hit.score} = BM25F {hit.bm25f} + proximity {hit.proximity}")
+        lines.append(f"     items matched {hit.items_matched}, in exact form {hit.items_exact}; terms {terms}")
+    return "\n".join(lines)

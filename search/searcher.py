@@ -3,15 +3,30 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
+from typing import Iterator, Optional
 
 from .analysis import decode
 from .models import Hit, Results
 from .query.compile import Compiled
-from .ranking import gather
+from .ranking import Evidence, gather
 from .snippet import matches_of, snippet
 
 #: Candidates read back and re-ranked by evidence, at least.
 MIN_CANDIDATES = 100
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A candidate with its Whoosh score and the evidence that ranks it."""
+
+    score: float  # BM25F from Whoosh
+    evidence: Evidence
+    fields: dict  # the stored fields
+
+    @property
+    def final(self) -> float:
+        return self.score + self.evidence.proximity
 
 
 class Searcher:
@@ -36,47 +51,64 @@ class Searcher:
             self._searcher = self._searcher.refresh()
         return self._searcher
 
-    def run(self, compiled: Compiled, source: str, *, limit: int = 10,
-            lang: str | None = None, doc: str | None = None) -> Results:
+    def candidates(self, compiled: Compiled, *, limit: Optional[int], lang: Optional[str] = None,
+                   doc: Optional[str] = None) -> tuple[int, list[tuple[float, dict]]]:
+        """The total number of matches and the best ``limit`` of them (all
+        with ``limit=None``) as (score, stored fields)."""
         from whoosh import query as q
         from whoosh import sorting
 
         filters = [q.Term(name, value) for name, value in (("lang", lang), ("doc", doc)) if value]
-        flt = q.And(filters) if filters else None
         with self._lock:
             searcher = self._current()
             # Ties at the cut-off are broken by paragraph id, not by Whoosh's
             # internal document numbers, so an updated index picks the same
             # candidates as a fresh one.
             found = searcher.search(
-                compiled.query, limit=max(MIN_CANDIDATES, limit * 5), filter=flt,
+                compiled.query, limit=limit, filter=q.And(filters) if filters else None,
                 sortedby=[sorting.ScoreFacet(), sorting.FieldFacet("id")],
             )
-            total = len(found)
-            # A sorted search reports the sort key: (-score, id).
-            candidates = [(-hit.score[0], hit.fields()) for hit in found]
-        ranked = []
-        for score, fields in candidates:
-            evidence = gather(compiled.items, decode(fields["analysis"]))
-            final = score + evidence.proximity
-            tier = (-evidence.matched, -evidence.exact) if compiled.tiered else (0, 0)
-            # Ties go to document order, so equal scores list predictably.
-            key = tier + (-final, fields["doc"], fields["ordinal"])
-            ranked.append((key, final, evidence, fields))
-        ranked.sort(key=lambda r: r[0])
-        hits = tuple(
-            _hit(rank, final, evidence.spans, fields)
-            for rank, (_, final, evidence, fields) in enumerate(ranked[:limit], 1)
-        )
+            # A sorted search reports the sort key, (-score, id), as score.
+            return len(found), [(-hit.score[0], hit.fields()) for hit in found]
+
+    def ranked(self, compiled: Compiled, *, limit: Optional[int], lang: Optional[str] = None,
+               doc: Optional[str] = None) -> tuple[int, list[Ranked]]:
+        """Candidates in final order: more items, then exact forms, then
+        score with proximity; ties in document order."""
+        total, found = self.candidates(
+            compiled, limit=None if limit is None else max(MIN_CANDIDATES, limit * 5), lang=lang, doc=doc)
+        ranked = [Ranked(score, gather(compiled.items, decode(fields["analysis"])), fields)
+                  for score, fields in found]
+
+        def key(r: Ranked) -> tuple:
+            tier = (-r.evidence.matched, -r.evidence.exact) if compiled.tiered else (0, 0)
+            return tier + (-r.final, r.fields["doc"], r.fields["ordinal"])
+
+        ranked.sort(key=key)
+        return total, ranked if limit is None else ranked[:limit]
+
+    def run(self, compiled: Compiled, source: str, *, limit: int = 10,
+            lang: Optional[str] = None, doc: Optional[str] = None) -> Results:
+        total, ranked = self.ranked(compiled, limit=limit, lang=lang, doc=doc)
+        hits = tuple(to_hit(rank, r) for rank, r in enumerate(ranked, 1))
         return Results(query=source, total=total, hits=hits)
 
+    def matching(self, compiled: Compiled, *, lang: Optional[str] = None,
+                 doc: Optional[str] = None) -> Iterator[tuple[dict, Evidence]]:
+        """Every matching paragraph in document order, with its evidence."""
+        _, found = self.candidates(compiled, limit=None, lang=lang, doc=doc)
+        found.sort(key=lambda sf: (sf[1]["doc"], sf[1]["ordinal"]))
+        for _, fields in found:
+            yield fields, gather(compiled.items, decode(fields["analysis"]))
 
-def _hit(rank: int, score: float, spans, fields: dict) -> Hit:
+
+def to_hit(rank: int, r: Ranked) -> Hit:
+    fields = r.fields
     meta = fields.get("meta", {})
     text = fields["text"]
-    matches = matches_of(text, spans)
+    matches = matches_of(text, r.evidence.spans)
     return Hit(
-        rank=rank, score=float(score), id=fields["id"], doc=fields["doc"],
+        rank=rank, score=float(r.final), id=fields["id"], doc=fields["doc"],
         title=meta.get("title", ""), citation=meta.get("citation", ""),
         part=meta.get("part", ""), section=meta.get("section", ""),
         article=fields.get("article", ""), paragraph=meta.get("paragraph", ""),

@@ -73,3 +73,14 @@ def test_api_batch_accepts_strings_and_pairs(engine):
     results = list(engine.batch(["злочинна група", ("x", '"broken')], limit=1))
     assert results[0].ok and results[0].id == "1"
     assert not results[1].ok and results[1].id == "x" and "quote" in results[1].error
+
+
+def test_batch_file_in_another_encoding_and_a_binary_one(bundled_index, tmp_path):
+    cp = tmp_path / "cp.txt"
+    cp.write_bytes("злочинна група\n".encode("cp1251"))
+    ok = CliRunner().invoke(main, ["batch", str(cp), "--index", str(bundled_index)])
+    assert ok.exit_code == 0 and json.loads(ok.stdout)["total"] > 0
+    binary = tmp_path / "bin.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00")
+    bad = CliRunner().invoke(main, ["batch", str(binary), "--index", str(bundled_index)])
+    assert bad.exit_code == 1 and "binary data" in bad.stderr and "Traceback" not in bad.stderr

@@ -66,9 +66,11 @@ def script_variants(word: str) -> tuple[str, ...]:
     folded = fold_script(word)
     variants = [folded]
     letters = [ch for ch in folded if ch.isalpha()]
-    if letters and all(ch in LATIN_TO_CYRILLIC for ch in letters):
+    if len(letters) < 2:  # "і", "a)": a twin would only add noise
+        pass
+    elif all(ch in LATIN_TO_CYRILLIC for ch in letters):
         variants.append("".join(LATIN_TO_CYRILLIC.get(ch, ch) for ch in folded))
-    elif letters and all(ch in CYRILLIC_TO_LATIN for ch in letters):
+    elif all(ch in CYRILLIC_TO_LATIN for ch in letters):
         variants.append("".join(CYRILLIC_TO_LATIN.get(ch, ch) for ch in folded))
     return tuple(dict.fromkeys(fold_word(v) for v in variants))
 

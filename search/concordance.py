@@ -1,0 +1,119 @@
+"""Key words in context and term statistics over every matching paragraph."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass
+
+from .analysis import decode
+from .ingest.normalize import fold_word
+from .lang import CITATION, STOP_WORDS
+
+SORTS = ("doc", "left", "right", "form")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One occurrence of a term: the form found and the text around it."""
+
+    left: str
+    form: str
+    right: str
+    citation: str
+    doc: str
+    id: str
+    start: int  # offsets of ``form`` in the paragraph's text
+    end: int
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class TermStats:
+    """How often a term occurs, in which forms, where."""
+
+    term: str
+    total: int  # occurrences
+    paragraphs: int
+    forms: tuple[tuple[str, int], ...]
+    docs: tuple[tuple[str, int], ...]
+    articles: tuple[tuple[str, int], ...]
+
+    def to_dict(self) -> dict:
+        return {
+            "term": self.term, "total": self.total, "paragraphs": self.paragraphs,
+            "forms": [{"form": f, "count": n} for f, n in self.forms],
+            "docs": [{"doc": d, "count": n} for d, n in self.docs],
+            "articles": [{"article": a, "count": n} for a, n in self.articles],
+        }
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def lines(matching, width: int = 40) -> list[Line]:
+    """KWIC lines of every occurrence, in document order."""
+    out = []
+    for fields, evidence in matching:
+        text = fields["text"]
+        citation = fields.get("meta", {}).get("citation", "")
+        for start, end, _, _ in evidence.occurrences:
+            left = _flat(text[max(0, start - 3 * width):start])[-width:]
+            right = _flat(text[end:end + 3 * width])[:width]
+            out.append(Line(left, text[start:end], right, citation, fields["doc"], fields["id"], start, end))
+    return out
+
+
+def sort_lines(found: list[Line], by: str) -> list[Line]:
+    keys = {
+        "doc": lambda l: 0,  # already in document order; sorted() is stable
+        "left": lambda l: tuple(reversed(l.left.lower().split()))[:3],
+        "right": lambda l: l.right.lower(),
+        "form": lambda l: l.form.lower(),
+    }
+    return sorted(found, key=keys[by])
+
+
+def _article_label(fields: dict) -> str:
+    meta = fields.get("meta", {})
+    if not fields.get("article"):
+        return meta.get("part") or meta.get("title") or fields["doc"]
+    labels = CITATION.get(fields.get("lang", ""), CITATION["other"])
+    return f"{meta.get('part') or fields['doc']}, {labels['article']} {fields['article']}"
+
+
+def stats(term: str, matching, top: int = 10) -> TermStats:
+    forms: Counter = Counter()
+    docs: Counter = Counter()
+    articles: Counter = Counter()
+    paragraphs = 0
+    for fields, evidence in matching:
+        if not evidence.occurrences:
+            continue
+        paragraphs += 1
+        text = fields["text"]
+        n = len(evidence.occurrences)
+        forms.update(_flat(text[s:e]).lower() for s, e, _, _ in evidence.occurrences)
+        docs[fields["doc"]] += n
+        articles[_article_label(fields)] += n
+    return TermStats(term, sum(forms.values()), paragraphs, tuple(forms.most_common()),
+                     tuple(docs.most_common(top)), tuple(articles.most_common(top)))
+
+
+_STOP = frozenset(fold_word(w) for words in STOP_WORDS.values() for w in words)
+
+
+def frequent_lemmas(stored_fields, top: int = 20, keep_all: bool = False) -> list[tuple[str, int]]:
+    """The most frequent lemmas of the paragraphs, each position counting
+    once for each of its distinct lemmas."""
+    counts: Counter = Counter()
+    for fields in stored_fields:
+        for pos in decode(fields["analysis"]):
+            counts.update(set(pos.lemmas))
+    if not keep_all:
+        for lemma in list(counts):
+            if lemma in _STOP or len(lemma) < 2 or not any(ch.isalpha() for ch in lemma):
+                del counts[lemma]
+    return counts.most_common(top)
