@@ -179,7 +179,7 @@ def batch(file, index_path, out, fmt, limit, lang, doc, exact, tag):
 
     from .ingest.read import decode
 
-    queries = read_batch(decode(file.read(), file.name))
+    queries = read_batch(decode(file.read(), getattr(file, "name", "<stdin>")))
     writer = BatchWriter(out, fmt, tag=tag)
     failed = 0
     with Engine.open(index_path) as engine:
