@@ -111,7 +111,7 @@ def _build_if_missing(engine) -> None:
     report = engine.ensure_index()
     if report is not None:
         _say(f"search: indexed {report.paragraphs} paragraphs in {time.monotonic() - started:.1f} s")
-        for message in report.failed:
+        for message in report.problems:
             _say(f"search: skipped {message}")
 
 
@@ -139,7 +139,7 @@ def index(sources, index_path, rebuild, quiet):
     started = time.monotonic()
     with Engine.open(index_path) as engine:
         report = engine.index(list(sources) or None, rebuild=rebuild, progress=say)
-    for message in report.failed:
+    for message in report.problems:
         _say(f"search: skipped {message}")
     if not quiet:
         _say(
@@ -147,7 +147,7 @@ def index(sources, index_path, rebuild, quiet):
             f"{report.unchanged} unchanged; {report.paragraphs} paragraphs indexed "
             f"in {time.monotonic() - started:.1f} s"
         )
-    if report.failed:
+    if report.problems:
         sys.exit(EXIT_PARTLY)
 
 

@@ -109,7 +109,9 @@ class BuildReport:
     removed: int = 0
     unchanged: int = 0
     paragraphs: int = 0
-    failed: tuple[str, ...] = ()  # one message per source that could not be read
+    #: One message per problem: a file skipped (unreadable, binary, empty)
+    #: or read with damage (broken UTF-8, bad JSON Lines records).
+    problems: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:

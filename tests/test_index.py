@@ -63,7 +63,7 @@ def test_unreadable_changed_file_keeps_its_old_paragraphs(tmp_path, sources_copy
     before = answers(ix)
     (sources_copy / "cop-decision-4-4-ru.md").write_bytes(b"%PDF-1.4 binary")
     report = build(ix, sources_copy)
-    assert len(report.failed) == 1 and "binary" in report.failed[0]
+    assert len(report.problems) == 1 and "binary" in report.problems[0]
     assert answers(ix) == before
 
 

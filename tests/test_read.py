@@ -3,7 +3,7 @@ import json
 import pytest
 
 from search.errors import SourceError
-from search.ingest.read import decode, discover, read_documents
+from search.ingest.read import decode, discover, load, read_documents
 
 TEXT = "Стаття 1\nМета цієї Конвенції полягає у сприянні співробітництву. Їжак, ґанок, об'єкт."
 RU = "Конференция участников Конвенции подчеркнула необходимость объединённых усилий."
@@ -48,11 +48,22 @@ def test_jsonl_records_are_documents(tmp_path):
     assert docs[0].title == "Закон" and docs[1].lang == "ru"
 
 
-def test_jsonl_bad_line_names_the_line(tmp_path):
+def test_jsonl_bad_line_is_skipped_with_a_warning_naming_it(tmp_path):
     path = tmp_path / "bad.jsonl"
-    path.write_text('{"text": "а"}\n{oops\n', encoding="utf-8")
-    with pytest.raises(SourceError, match="line 2"):
-        list(read_documents(path))
+    path.write_text('{"text": "а"}\n{oops\n[1]\n', encoding="utf-8")
+    loaded = load(path)
+    assert len(loaded.documents) == 1
+    assert "line 2: not JSON" in loaded.warnings[0] and "line 3: a record needs" in loaded.warnings[1]
+    path.write_text('{oops\n', encoding="utf-8")
+    with pytest.raises(SourceError, match="no usable records"):
+        load(path)
+
+
+def test_damaged_utf8_is_read_with_a_warning():
+    warnings = []
+    data = ("Конвенція " * 20).encode() + b"\xff\xfe" + "кінець".encode()
+    text = decode(data, "x.txt", warnings)
+    assert text.endswith("\ufffd\ufffdкінець") and "invalid UTF-8" in warnings[0]
 
 
 def test_discover_finds_supported_files_only(tmp_path):

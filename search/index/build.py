@@ -17,7 +17,7 @@ from typing import Callable, Optional
 
 from ..analysis import analyze, encode
 from ..errors import NoSourcesError, SourceError
-from ..ingest import paragraphs_of
+from ..ingest import ingest
 from ..ingest.read import discover
 from ..models import BuildReport, Paragraph
 from . import store
@@ -67,16 +67,16 @@ def build(path: Path, roots: list[Path], *, rebuild: bool = False, progress: Pro
     say = progress or (lambda message: None)
     with store.build_lock(path):
         store.recover(path)
-        files = discover(roots)
+        problems: list[str] = []
+        files = discover(roots, problems)
         if not files:
-            raise NoSourcesError(
-                "no .txt, .md, .html or .jsonl files in " + ", ".join(str(r) for r in roots)
-            )
+            raise NoSourcesError("nothing to index: " + "; ".join(
+                problems or ["no .txt, .md, .html or .jsonl files in " + ", ".join(map(str, roots))]))
         in_place = not rebuild and store.exists(path) and store.is_current(path)
         old = store.read_manifest(path).get("files", {}) if in_place else {}
         target = path if in_place else store.fresh_dir(path)
         ix = store.open_index(path) if in_place else _create(target)
-        report, manifest_files = _write(ix, files, old, say)
+        report, manifest_files = _write(ix, files, old, say, problems)
         manifest = {
             "version": SCHEMA_VERSION,
             "roots": [str(Path(r).resolve()) for r in roots],
@@ -113,9 +113,9 @@ def _create(folder: Path):
     return index.create_in(str(folder), make_schema())
 
 
-def _write(ix, files: list[Path], old: dict, say) -> tuple[BuildReport, dict]:
+def _write(ix, files: list[Path], old: dict, say, problems: list[str]) -> tuple[BuildReport, dict]:
     counts = dict(added=0, replaced=0, removed=0, unchanged=0, paragraphs=0)
-    failed: list[str] = []
+    messages: list[str] = list(problems)
     manifest: dict = {}
     writer = ix.writer(limitmb=256)
     try:
@@ -127,13 +127,18 @@ def _write(ix, files: list[Path], old: dict, say) -> tuple[BuildReport, dict]:
                 manifest[key] = {**entry, **_fingerprint(path)}
                 continue
             try:
-                fingerprint = {**_fingerprint(path), "sha256": _sha256(path)}
-                paragraphs = paragraphs_of(path)
+                # Stat before reading: if the file changes while it is read,
+                # the next build sees a newer file and reads it again.
+                fingerprint = _fingerprint(path)
+                source = ingest(path)
             except (SourceError, OSError) as exc:
-                failed.append(str(exc) if isinstance(exc, SourceError) else f"{path}: {exc}")
+                messages.append(str(exc) if isinstance(exc, SourceError) else f"{path}: {exc}")
                 if entry:  # keep what was indexed from it before
                     manifest[key] = entry
                 continue
+            messages.extend(source.warnings)
+            paragraphs = source.paragraphs
+            fingerprint["sha256"] = source.sha256
             say(f"indexing {path.name}: {len(paragraphs)} paragraphs")
             writer.delete_by_term("source", key)
             for p in paragraphs:
@@ -151,4 +156,4 @@ def _write(ix, files: list[Path], old: dict, say) -> tuple[BuildReport, dict]:
     except BaseException:
         writer.cancel()
         raise
-    return BuildReport(**counts, failed=tuple(failed)), manifest
+    return BuildReport(**counts, problems=tuple(messages)), manifest

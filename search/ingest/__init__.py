@@ -7,6 +7,6 @@ The stages run in this order, one module each, and know nothing of Whoosh:
 the document) → ``detect`` (each paragraph's language).
 """
 
-from .pipeline import paragraphs_of
+from .pipeline import Ingested, ingest, paragraphs_of
 
-__all__ = ["paragraphs_of"]
+__all__ = ["Ingested", "ingest", "paragraphs_of"]

@@ -10,28 +10,48 @@ from ..models import Paragraph
 from .detect import detect_lang
 from .markup import drop_boilerplate, strip_html, strip_markdown
 from .normalize import normalize_text
-from .read import Document, read_documents
+from dataclasses import dataclass, replace
+
+from .read import Document, load
 from .segment import Block, segment
+
+#: A paragraph longer than this (a text with no paragraph breaks, a 50 MB
+#: line) is cut into pieces of about this size at spaces, so that one
+#: paragraph never costs unbounded memory and hits stay readable.
+MAX_PARAGRAPH = 20_000
 
 _MARKUP = {"markdown": strip_markdown, "html": strip_html, "text": lambda t: t}
 
 
-def paragraphs_of(path: Path) -> list[Paragraph]:
-    """Every paragraph of every document in a source file.
+@dataclass(frozen=True)
+class Ingested:
+    paragraphs: list[Paragraph]
+    sha256: str  # of the bytes the paragraphs came from
+    warnings: tuple[str, ...]
+
+
+def ingest(path: Path) -> Ingested:
+    """Every paragraph of every document in a source file, read once.
 
     Raises :class:`~search.errors.SourceError` when the file cannot be read
-    as text; a file is taken whole or not at all.
+    as text.
     """
+    loaded = load(Path(path))
     out: list[Paragraph] = []
-    for document in read_documents(Path(path)):
+    for document in loaded.documents:
         out.extend(document_paragraphs(document))
-    return out
+    return Ingested(out, loaded.sha256, loaded.warnings)
+
+
+def paragraphs_of(path: Path) -> list[Paragraph]:
+    return ingest(path).paragraphs
 
 
 def document_paragraphs(document: Document) -> list[Paragraph]:
     text = normalize_text(document.text)
     text = drop_boilerplate(_MARKUP[document.format](text))
     title, blocks = segment(text)
+    blocks = [piece for block in blocks for piece in _pieces(block)]
     langs = [detect_lang(b.text, document.lang) for b in blocks]
     doc_lang = _document_lang(blocks, langs)
     langs = [lang or doc_lang for lang in langs]
@@ -41,6 +61,22 @@ def document_paragraphs(document: Document) -> list[Paragraph]:
         for ordinal, (block, lang) in enumerate(zip(blocks, langs))
     ]
     return _link_footnotes(paragraphs)
+
+
+def _pieces(block: Block) -> list[Block]:
+    """A block cut at spaces into pieces of at most about MAX_PARAGRAPH."""
+    text = block.text
+    if len(text) <= MAX_PARAGRAPH:
+        return [block]
+    out, start = [], 0
+    while start < len(text):
+        end = min(len(text), start + MAX_PARAGRAPH)
+        if end < len(text):
+            space = text.rfind(" ", start + MAX_PARAGRAPH // 2, end)
+            end = space + 1 if space > 0 else end
+        out.append(replace(block, text=text[start:end].strip(), footnotes=block.footnotes if not out else ()))
+        start = end
+    return [b for b in out if b.text]
 
 
 def _document_lang(blocks: list[Block], langs: list[str]) -> str:

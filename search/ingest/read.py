@@ -8,11 +8,12 @@ code pages (cp1251, KOI8-U/R, …) that Ukrainian and Russian texts arrive in.
 from __future__ import annotations
 
 import codecs
+import hashlib
 import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Optional
 
 from ..errors import SourceError
 
@@ -42,13 +43,22 @@ class Document:
     lang: str = ""  # a hint from the source; paragraphs still decide for themselves
 
 
-def discover(roots: list[Path]) -> list[Path]:
-    """Every supported file under the roots, sorted, each once.
+def discover(roots: list[Path], problems: Optional[list[str]] = None) -> list[Path]:
+    """Every supported regular file under the roots, sorted, each once.
 
     Symbolic links to folders are not followed (they can loop); links to
-    files are read as the file they point to.
+    files are read as the file they point to.  What cannot be listed (a
+    link loop, an unreadable folder, a folder with no supported file) is
+    described in ``problems`` when a list is given, else raised.
     """
     found: dict[str, Path] = {}
+    report = problems.append if problems is not None else None
+
+    def problem(where: object, what: str) -> None:
+        if report is None:
+            raise SourceError(where, what)
+        report(f"{where}: {what}")
+
     for root in roots:
         root = Path(root)
         if root.is_file():
@@ -56,21 +66,37 @@ def discover(roots: list[Path]) -> list[Path]:
         elif root.is_dir():
             candidates = [
                 Path(folder) / name
-                for folder, dirs, files in os.walk(root, followlinks=False)
+                for folder, dirs, files in os.walk(
+                    root, followlinks=False,
+                    onerror=lambda exc: problem(exc.filename, f"cannot list: {exc.strerror}"))
                 for name in files
                 if not name.startswith(".")
             ]
         else:
-            raise SourceError(root, "no such file or folder")
+            problem(root, "no such file or folder")
+            continue
+        before = len(found)
         for path in candidates:
-            if path.suffix.lower() in SUFFIXES:
-                found.setdefault(str(path.resolve()), path.resolve())
+            if path.suffix.lower() not in SUFFIXES:
+                continue
+            try:
+                real = path.resolve(strict=True)
+            except (OSError, RuntimeError):
+                problem(path, "a broken or looping symbolic link")
+                continue
+            if not real.is_file():  # a FIFO or device would block or never end
+                problem(path, "not a regular file")
+                continue
+            found.setdefault(str(real), real)
+        if len(found) == before and root.is_dir():
+            problem(root, "no .txt, .md, .html or .jsonl files")
     return [found[k] for k in sorted(found)]
 
 
-def decode(data: bytes, path: object = "<bytes>") -> str:
+def decode(data: bytes, path: object = "<bytes>", warnings: Optional[list[str]] = None) -> str:
     """Decode source bytes, detecting the encoding; raise SourceError if they
-    are not text."""
+    are not text.  UTF-8 with a few broken bytes is decoded with U+FFFD in
+    their place and a note in ``warnings``."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
@@ -81,8 +107,16 @@ def decode(data: bytes, path: object = "<bytes>") -> str:
         raise SourceError(path, "binary data, not text")
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 127) - bad
+    if good >= 10 * bad:  # UTF-8 with damage, not another encoding
+        if warnings is not None:
+            warnings.append(f"{path}: {bad} invalid UTF-8 byte sequence(s), first at byte {first_bad}; "
+                            f"replaced with U+FFFD")
+        return text
     import charset_normalizer  # only paid for when a file is not UTF-8
 
     best = charset_normalizer.from_bytes(data, cp_isolation=CYRILLIC_CODEPAGES).best()
@@ -91,43 +125,72 @@ def decode(data: bytes, path: object = "<bytes>") -> str:
     return str(best)
 
 
-def read_documents(path: Path) -> Iterator[Document]:
-    """The documents of one source file."""
+@dataclass(frozen=True)
+class Loaded:
+    """A source file read once: its documents, the hash of the bytes they
+    came from, and what was wrong but not fatal."""
+
+    documents: tuple[Document, ...]
+    sha256: str
+    warnings: tuple[str, ...]
+
+
+def load(path: Path) -> Loaded:
+    """Read, hash and decode one source file into its documents."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise SourceError(path, f"cannot read: {exc.strerror or exc}") from None
     if not data.strip():
         raise SourceError(path, "empty file")
-    text = decode(data, path)
+    warnings: list[str] = []
+    text = decode(data, path, warnings)
     suffix = path.suffix.lower()
     if suffix == ".jsonl":
-        yield from _jsonl_documents(path, text)
-        return
-    fmt = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}.get(suffix, "text")
-    yield Document(source=str(path), doc=path.stem, text=text, format=fmt)
+        documents = tuple(_jsonl_documents(path, text, warnings))
+    else:
+        fmt = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}.get(suffix, "text")
+        documents = (Document(source=str(path), doc=path.stem, text=text, format=fmt),)
+    return Loaded(documents, hashlib.sha256(data).hexdigest(), tuple(warnings))
 
 
-def _jsonl_documents(path: Path, text: str) -> Iterator[Document]:
-    seen = 0
+def read_documents(path: Path) -> Iterator[Document]:
+    """The documents of one source file."""
+    yield from load(path).documents
+
+
+#: Bad JSON Lines records listed one by one; beyond that they are counted.
+MAX_LISTED = 5
+
+
+def _jsonl_documents(path: Path, text: str, warnings: list[str]) -> Iterator[Document]:
+    seen = bad = 0
     for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
+        problem = ""
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise SourceError(path, f"line {number}: not JSON ({exc.msg})") from None
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            raise SourceError(path, f"line {number}: a record needs a string field 'text'")
+            problem = f"not JSON ({exc.msg})"
+        else:
+            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                problem = "a record needs a string field 'text'"
+        if problem:
+            bad += 1
+            if bad <= MAX_LISTED:
+                warnings.append(f"{path}: line {number}: {problem}; skipped")
+            continue
         seen += 1
-        doc = str(record.get("id") or f"{path.stem}:{number}")
         yield Document(
             source=str(path),
-            doc=doc,
+            doc=str(record.get("id") or f"{path.stem}:{number}"),
             text=record["text"],
             format="text",
             title=str(record.get("title") or ""),
             lang=str(record.get("lang") or ""),
         )
+    if bad > MAX_LISTED:
+        warnings.append(f"{path}: {bad} bad lines in all; skipped")
     if not seen:
-        raise SourceError(path, "no records")
+        raise SourceError(path, "no usable records")
