@@ -112,7 +112,7 @@ def _build_if_missing(engine) -> None:
     if report is not None:
         _say(f"search: indexed {report.paragraphs} paragraphs in {time.monotonic() - started:.1f} s")
         for message in report.problems:
-            _say(f"search: skipped {message}")
+            _say(f"search: warning: {message}")
 
 
 @main.command()
@@ -140,7 +140,7 @@ def index(sources, index_path, rebuild, quiet):
     with Engine.open(index_path) as engine:
         report = engine.index(list(sources) or None, rebuild=rebuild, progress=say)
     for message in report.problems:
-        _say(f"search: skipped {message}")
+        _say(f"search: warning: {message}")
     if not quiet:
         _say(
             f"search: {report.added} added, {report.replaced} replaced, {report.removed} removed, "

@@ -114,7 +114,7 @@ class Engine:
                 from .searcher import Searcher
 
                 self._ix = store.open_index(self.path)
-                self._searcher = Searcher(self._ix)
+                self._searcher = Searcher(self._ix, self.path)
             return self._searcher
 
     def _compile(self, query: str, exact: bool):

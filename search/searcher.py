@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pickle
+import struct
 import threading
+import zlib
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
 from .analysis import decode
+from .index.store import read_guarded
 from .models import Hit, Results
 from .query.compile import Compiled
 from .ranking import Evidence, gather
@@ -14,6 +18,9 @@ from .snippet import matches_of, snippet
 
 #: Candidates read back and re-ranked by evidence, at least.
 MIN_CANDIDATES = 100
+#: What Whoosh raises when its files are truncated, missing or garbage.
+READ_ERRORS = (OSError, EOFError, ValueError, IndexError, KeyError, struct.error,
+               zlib.error, pickle.UnpicklingError)
 
 
 @dataclass(frozen=True)
@@ -33,8 +40,9 @@ class Searcher:
     """One Whoosh searcher, refreshed when the index changes; a lock makes
     it safe to share between threads."""
 
-    def __init__(self, ix) -> None:
+    def __init__(self, ix, path) -> None:
         self._ix = ix
+        self._path = path
         self._searcher = None
         self._lock = threading.Lock()
 
@@ -45,31 +53,43 @@ class Searcher:
                 self._searcher = None
 
     def _current(self):
+        # Not Searcher.refresh(): when it reuses readers, Whoosh 2.7 adds the
+        # old generation's segments to the new ones, so a merged-away segment
+        # would be searched twice.
+        if self._searcher is not None and not self._searcher.up_to_date():
+            self._searcher.close()
+            self._searcher = None
         if self._searcher is None:
+            # Whoosh itself retries when a commit elsewhere deletes a file of
+            # the generation it is opening.
             self._searcher = self._ix.searcher()
-        else:
-            self._searcher = self._searcher.refresh()
         return self._searcher
+
 
     def candidates(self, compiled: Compiled, *, limit: Optional[int], lang: Optional[str] = None,
                    doc: Optional[str] = None) -> tuple[int, list[tuple[float, dict]]]:
         """The total number of matches and the best ``limit`` of them (all
         with ``limit=None``) as (score, stored fields)."""
         from whoosh import query as q
-        from whoosh import sorting
 
         filters = [q.Term(name, value) for name, value in (("lang", lang), ("doc", doc)) if value]
         with self._lock:
-            searcher = self._current()
-            # Ties at the cut-off are broken by paragraph id, not by Whoosh's
-            # internal document numbers, so an updated index picks the same
-            # candidates as a fresh one.
-            found = searcher.search(
-                compiled.query, limit=limit, filter=q.And(filters) if filters else None,
-                sortedby=[sorting.ScoreFacet(), sorting.FieldFacet("id")],
-            )
-            # A sorted search reports the sort key, (-score, id), as score.
-            return len(found), [(-hit.score[0], hit.fields()) for hit in found]
+            return read_guarded(self._path, READ_ERRORS, self._search, compiled, filters, limit)
+
+    def _search(self, compiled: Compiled, filters: list, limit: Optional[int]):
+        from whoosh import query as q
+        from whoosh import sorting
+
+        searcher = self._current()
+        # Ties at the cut-off are broken by paragraph id, not by Whoosh's
+        # internal document numbers, so an updated index picks the same
+        # candidates as a fresh one.
+        found = searcher.search(
+            compiled.query, limit=limit, filter=q.And(filters) if filters else None,
+            sortedby=[sorting.ScoreFacet(), sorting.FieldFacet("id")],
+        )
+        # A sorted search reports the sort key, (-score, id), as score.
+        return len(found), [(-hit.score[0], hit.fields()) for hit in found]
 
     def ranked(self, compiled: Compiled, *, limit: Optional[int], lang: Optional[str] = None,
                doc: Optional[str] = None) -> tuple[int, list[Ranked]]:

@@ -30,14 +30,12 @@ _META_FIELDS = ("title", "part", "section", "article_title", "paragraph",
 
 def to_fields(p: Paragraph) -> dict:
     """The Whoosh document of a paragraph: analysis done here, once."""
-    analysis = encode(analyze(p.text, p.lang))
-    forms, lemmas, _ = analysis
     meta = {k: v for k, v in asdict(p).items() if k in _META_FIELDS and v}
-    return dict(
+    return stored_document(dict(
         id=p.id, source=p.source, doc=p.doc, lang=p.lang, kind=p.kind,
-        article=p.article, ordinal=p.ordinal, form=forms, lemma=lemmas,
-        text=p.text, meta=meta, analysis=analysis,
-    )
+        article=p.article, ordinal=p.ordinal, text=p.text, meta=meta,
+        analysis=encode(analyze(p.text, p.lang)),
+    ))
 
 
 def _fingerprint(path: Path) -> dict:
@@ -89,22 +87,39 @@ def build(path: Path, roots: list[Path], *, rebuild: bool = False, progress: Pro
         return report
 
 
-def purge_deletions(writer, segments):
-    """Whoosh merge policy: rewrite every segment that has deleted documents
-    (so that term statistics, and so scores, equal a fresh build's), then
-    merge small segments as Whoosh does by default."""
-    from whoosh.reading import SegmentReader
-    from whoosh.writing import MERGE_SMALL
+#: Segments an update leaves at most; beyond, the smallest are folded.
+MAX_SEGMENTS = 8
 
-    kept = []
-    for segment in segments:
-        if segment.has_deletions():
-            reader = SegmentReader(writer.storage, writer.schema, segment)
-            writer.add_reader(reader)
+
+def stored_document(stored: dict) -> dict:
+    """A Whoosh document rebuilt from its stored fields, without analysis."""
+    forms, lemmas, _ = stored["analysis"]
+    return {**stored, "form": forms, "lemma": lemmas}
+
+
+def purge_deletions(writer, segments):
+    """Whoosh merge policy for updates.
+
+    A segment with deleted paragraphs, and the smallest segments beyond
+    MAX_SEGMENTS, have their live paragraphs added again from their stored
+    fields and are dropped.  Whoosh's own merge (``add_reader``) would copy
+    lengths through its one-byte approximation and so shift BM25 statistics;
+    adding again keeps them exact, so an updated index scores exactly like a
+    fresh build of the same sources.
+    """
+    from whoosh.reading import SegmentReader
+
+    kept = [s for s in segments if not s.has_deletions()]
+    kept.sort(key=lambda s: s.doc_count_all(), reverse=True)
+    fold = [s for s in segments if s.has_deletions()] + kept[MAX_SEGMENTS - 1:]
+    for segment in fold:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        try:
+            for docnum in reader.all_doc_ids():  # live paragraphs only
+                writer.add_document(**stored_document(reader.stored_fields(docnum)))
+        finally:
             reader.close()
-        else:
-            kept.append(segment)
-    return MERGE_SMALL(writer, kept)
+    return kept[:MAX_SEGMENTS - 1]
 
 
 def _create(folder: Path):
@@ -132,7 +147,8 @@ def _write(ix, files: list[Path], old: dict, say, problems: list[str]) -> tuple[
                 fingerprint = _fingerprint(path)
                 source = ingest(path)
             except (SourceError, OSError) as exc:
-                messages.append(str(exc) if isinstance(exc, SourceError) else f"{path}: {exc}")
+                kept = "; its earlier version stays indexed" if entry else ""
+                messages.append(f"{exc if isinstance(exc, SourceError) else f'{path}: {exc}'}; skipped{kept}")
                 if entry:  # keep what was indexed from it before
                     manifest[key] = entry
                 continue

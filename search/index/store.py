@@ -10,14 +10,16 @@ readable; the manifest is replaced (atomically) only after a commit.
 from __future__ import annotations
 
 import fcntl
+import gc
 import json
 import os
 import shutil
+import warnings
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Optional
 
-from ..errors import IndexDamagedError, IndexLockedError, IndexMissingError
+from ..errors import IndexDamagedError, IndexLockedError, IndexMissingError, SearchError
 from .schema import SCHEMA_VERSION
 
 MANIFEST = "manifest.json"
@@ -38,24 +40,47 @@ def write_manifest(path: Path, manifest: dict) -> None:
 
 
 def exists(path: Path) -> bool:
-    from whoosh import index
-
-    return path.is_dir() and index.exists_in(str(path))
+    """Whether a readable index is at ``path``."""
+    try:
+        open_index(path).close()
+    except SearchError:
+        return False
+    return True
 
 
 def open_index(path: Path):
     """The Whoosh index at ``path``; clear errors when it is absent or broken."""
     from whoosh import index
 
-    if not path.is_dir() or not any(path.glob("*.toc")):
+    if not path.is_dir() or not any(path.iterdir()):
         raise IndexMissingError(f"no index at {path}: run `search index SOURCES…` to build one")
+    if not any(path.glob("*.toc")):
+        raise IndexDamagedError(f"index at {path} has no table of contents; "
+                                f"run `search index --rebuild` to build it again")
+    # Whoosh raises many kinds of errors on damaged files.
+    return read_guarded(path, (Exception,), index.open_dir, str(path))
+
+
+def read_guarded(path: Path, kinds: tuple, read, *args):
+    """``read(*args)``, with Whoosh's errors on damaged files turned into one
+    IndexDamagedError that names the index and the repair."""
     try:
-        return index.open_dir(str(path))
-    except Exception as exc:  # Whoosh raises many kinds on damaged files
-        raise IndexDamagedError(
-            f"index at {path} cannot be read ({type(exc).__name__}: {exc}); "
-            f"run `search index --rebuild` to build it again"
-        ) from None
+        return read(*args)
+    except kinds as exc:
+        if isinstance(exc, SearchError):
+            raise
+        message = (f"index at {path} cannot be read ({type(exc).__name__}: {exc}); "
+                   f"run `search index --rebuild` to build it again")
+        # Whoosh leaves open the file it failed on, held by the traceback;
+        # drop it now, quietly, so no ResourceWarning surfaces later.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            chained: Optional[BaseException] = exc
+            while chained is not None:
+                chained.__traceback__ = None
+                chained = chained.__context__
+            gc.collect()
+    raise IndexDamagedError(message)
 
 
 def is_current(path: Path) -> bool:

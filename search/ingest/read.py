@@ -57,7 +57,7 @@ def discover(roots: list[Path], problems: Optional[list[str]] = None) -> list[Pa
     def problem(where: object, what: str) -> None:
         if report is None:
             raise SourceError(where, what)
-        report(f"{where}: {what}")
+        report(f"{where}: {what}; skipped")
 
     for root in roots:
         root = Path(root)

@@ -27,6 +27,8 @@ FORM_BOOST = 0.5
 #: Weight of an exact-form phrase over the same phrase in other inflections.
 PHRASE_FORM_BOOST = 1.0
 MIN_PREFIX = 2
+#: Words in one query at most: beyond this a query is a document, not a question.
+MAX_WORDS = 64
 #: A prefix expands to at most this many index terms (the most frequent
 #: part of the vocabulary is not worth a slow query).
 MAX_EXPANSIONS = 2000
@@ -77,6 +79,8 @@ def compile_query(node: ast.Node, source: str, exact: bool = False) -> Compiled:
     query = compiler.node(node)
     if query is None:
         raise QuerySyntaxError(source, "the query has no words to search for")
+    if sum(len(item.slots) for item in compiler.items) > MAX_WORDS:
+        raise QuerySyntaxError(source, f"the query has more than {MAX_WORDS} words")
     return Compiled(query, compiler.items, exact, tiered=not isinstance(node, ast.Or))
 
 

@@ -23,6 +23,8 @@ from ..ingest.normalize import normalize_text
 
 FIELDS = ("lang", "doc", "article", "kind")
 MAX_QUERY = 2000
+#: Parentheses and NOTs nest at most this deep (the parser recurses).
+MAX_DEPTH = 32
 _OPERATORS = {"AND": "AND", "І": "AND", "И": "AND", "OR": "OR", "АБО": "OR",
               "ИЛИ": "OR", "NOT": "NOT", "НЕ": "NOT"}
 _QUOTES = "\"«»„“”"
@@ -100,6 +102,7 @@ class _Parser:
         self.query = query
         self.tokens = _lex(query)
         self.i = 0
+        self.depth = 0
 
     def peek(self) -> str:
         return self.tokens[self.i][0] if self.i < len(self.tokens) else "end"
@@ -140,11 +143,19 @@ class _Parser:
             items.append(self.parse_unary())
         return items[0] if len(items) == 1 else And(tuple(items))
 
+    def deeper(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            self.fail(f"parentheses or NOTs nest deeper than {MAX_DEPTH}")
+
     def parse_unary(self) -> Node:
         kind = self.peek()
         if kind == "NOT":
             self.take()
-            return Not(self.parse_unary())
+            self.deeper()
+            node = Not(self.parse_unary())
+            self.depth -= 1
+            return node
         if kind == "word" and self.tokens[self.i][1].startswith("-") and len(self.tokens[self.i][1]) > 1:
             text = self.take()[1][1:]
             return Not(self.word(text))
@@ -160,10 +171,12 @@ class _Parser:
             self.fail("a ')' has no matching '('")
         kind, text = self.take()
         if kind == "open":
+            self.deeper()
             node = self.parse_or()
             if self.peek() != "close":
                 self.fail("a '(' is not closed")
             self.take()
+            self.depth -= 1
             return node
         if kind == "phrase":
             if not text.strip():
