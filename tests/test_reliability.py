@@ -11,9 +11,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from search import Engine
+from search import Engine, QuerySyntaxError
+from search.analysis import analyze
+from search.analysis.tokenize import MAX_WORD, tokenize
 from search.cli import EXIT_PARTLY, main
+from search.ingest.normalize import normalize_text
+from search.snippet import matches_of
 
 from .conftest import SOURCES
 
@@ -378,3 +384,41 @@ def test_garbage_file_in_index_folder_is_harmless(tmp_path, sources_copy):
     (ix / "junk.bin").write_bytes(os.urandom(4096))
     assert top_citation(ix) == "Конвенція, ст. 2, п. (a)"
     assert index_cli(sources_copy, "--index", ix).exit_code == 0
+
+
+# -- properties ----------------------------------------------------------------
+
+CYRILLIC_TEXT = st.text(alphabet=st.sampled_from(
+    "абвгґдеєжзиіїйклмнопрстуфхцчшщьюяыэъёАБВЇЄҐ'’ʼ‘-‐ .,;:!?\"«»()0123456789aceopxACEOPX\u0301\u00ad\u200b\u00a0\n"),
+    max_size=120)
+
+
+@given(st.text())
+def test_tokens_point_at_their_text_for_any_string(text):
+    text = normalize_text(text)
+    for token in tokenize(text):
+        assert text[token.start:token.end] == token.text
+        assert 0 < len(token.text) <= MAX_WORD
+
+
+@given(CYRILLIC_TEXT, st.sampled_from(["uk", "ru", "other"]))
+def test_positions_and_highlights_point_at_words(text, lang):
+    text = normalize_text(text)
+    positions = analyze(text, lang)
+    for pos in positions:
+        assert 0 <= pos.start < pos.end <= len(text)
+        assert text[pos.start].isalnum()
+        assert pos.forms and pos.lemmas
+    for match in matches_of(text, [(p.start, p.end) for p in positions]):
+        assert text[match.start:match.end] == match.form
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(st.text(max_size=80), CYRILLIC_TEXT))
+def test_any_query_string_answers_or_raises_the_documented_error(engine, query):
+    try:
+        results = engine.search(query, limit=3)
+    except QuerySyntaxError as exc:
+        assert exc.exit_code == 2 and "\n" not in str(exc)
+    else:
+        assert results.total >= len(results.hits)
