@@ -27,31 +27,58 @@ class Evidence:
     spans: tuple[tuple[int, int], ...]  # character spans to highlight
     #: Every occurrence of an item: (start, end, item index, exact form).
     occurrences: tuple[tuple[int, int, int, bool], ...] = ()
+    primary: int = 0  # items found in their exact form or most likely reading
 
 
-def _slot_match(slot: Slot, pos: Position) -> int:
-    """2 for the exact form, 1 for another form of a lemma, 0 for none."""
+EXACT, PRIMARY, SECONDARY = 3, 2, 1
+
+
+def _slot_match(slot: Slot, pos: Position, part: bool) -> int:
+    """How well a text position matches a query word.
+
+    EXACT: the query's own form.  PRIMARY: another form whose most likely
+    reading is the query word's most likely reading.  SECONDARY: a form that
+    shares only a rarer reading ("часто" is also a short form of "частый"),
+    or a part of a hyphenated compound ("лорд" in "лорд-мэр").  0: none.
+    """
     if slot.prefix:
         hit = any(t.startswith(slot.prefix) for t in pos.forms + pos.lemmas)
-        return 2 if hit else 0
-    if slot.forms.intersection(pos.forms):
-        return 2
-    return 1 if slot.lemmas.intersection(pos.lemmas) else 0
+        return EXACT if hit else 0
+    matched_forms = slot.forms.intersection(pos.forms)
+    if not matched_forms and not slot.lemmas.intersection(pos.lemmas):
+        return 0
+    if part:
+        return SECONDARY
+    # A form as long as the position is the whole word, not its first part.
+    if any(len(f) == pos.end - pos.start for f in matched_forms):
+        return EXACT
+    primary = slot.primary or slot.lemmas
+    return PRIMARY if pos.lemmas[0] in primary else SECONDARY
 
 
-def _occurrences(item: Item, positions: list[Position]) -> list[tuple[int, int, bool]]:
-    """(first position, last position, exact) of every occurrence of an item."""
+def _continuations(positions: list[Position]) -> list[bool]:
+    """Which positions are later parts of a hyphenated compound: the
+    compound's first position spans the whole word, over them."""
+    return [i > 0 and positions[i - 1].start < p.start and positions[i - 1].end >= p.end
+            for i, p in enumerate(positions)]
+
+
+def _occurrences(item: Item, positions: list[Position], parts: list[bool]) -> list[tuple[int, int, int]]:
+    """(first position, last position, grade) of every occurrence of an item,
+    its grade the weakest of its words'."""
     n = len(item.slots)
     found = []
+    # In a phrase, compound parts are words of their own ("держави учасниці").
+    single = n == 1
     for i in range(len(positions) - n + 1):
         grades = []
         for k, slot in enumerate(item.slots):
-            grade = _slot_match(slot, positions[i + k])
+            grade = _slot_match(slot, positions[i + k], single and parts[i + k])
             if not grade:
                 break
             grades.append(grade)
         else:
-            found.append((i, i + n - 1, all(g == 2 for g in grades)))
+            found.append((i, i + n - 1, min(grades)))
     return found
 
 
@@ -59,19 +86,22 @@ def gather(items: list[Item], positions: list[Position]) -> Evidence:
     spans: list[tuple[int, int]] = []
     firsts: list[tuple[int, int]] = []  # (position, item index) for proximity
     found: list[tuple[int, int, int, bool]] = []
-    matched = exact = 0
+    matched = exact = primary = 0
+    parts = _continuations(positions)
     for index, item in enumerate(items):
-        occ = _occurrences(item, positions)
+        occ = _occurrences(item, positions, parts)
         if not occ:
             continue
+        best = max(grade for _, _, grade in occ)
         matched += 1
-        exact += any(e for _, _, e in occ)
-        for first, last, is_exact in occ:
+        exact += best == EXACT
+        primary += best >= PRIMARY
+        for first, last, grade in occ:
             spans.extend((positions[j].start, positions[j].end) for j in range(first, last + 1))
             firsts.append((first, index))
-            found.append((positions[first].start, positions[last].end, index, is_exact))
+            found.append((positions[first].start, positions[last].end, index, grade == EXACT))
     return Evidence(matched, exact, _proximity(firsts, matched), tuple(sorted(set(spans))),
-                    tuple(sorted(found)))
+                    tuple(sorted(found)), primary)
 
 
 def _proximity(occurrences: list[tuple[int, int]], matched: int) -> float:

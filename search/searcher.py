@@ -94,14 +94,16 @@ class Searcher:
     def ranked(self, compiled: Compiled, *, limit: Optional[int], lang: Optional[str] = None,
                doc: Optional[str] = None) -> tuple[int, list[Ranked]]:
         """Candidates in final order: more items, then exact forms, then
-        score with proximity; ties in document order."""
+        most likely readings, then score with proximity; ties in document
+        order."""
         total, found = self.candidates(
             compiled, limit=None if limit is None else max(MIN_CANDIDATES, limit * 5), lang=lang, doc=doc)
         ranked = [Ranked(score, gather(compiled.items, decode(fields["analysis"])), fields)
                   for score, fields in found]
 
         def key(r: Ranked) -> tuple:
-            tier = (-r.evidence.matched, -r.evidence.exact) if compiled.tiered else (0, 0)
+            e = r.evidence
+            tier = (-e.matched, -e.exact, -e.primary) if compiled.tiered else (0, 0, 0)
             return tier + (-r.final, r.fields["doc"], r.fields["ordinal"])
 
         ranked.sort(key=key)

@@ -37,7 +37,7 @@ def _is_cyrillic_word(word: str) -> bool:
 @lru_cache(maxsize=500_000)
 def known_in(word: str, lang: str) -> bool:
     """Whether the language's dictionary has this word form."""
-    return _is_cyrillic_word(word) and analyzer(lang).word_is_known(word.lower())
+    return lang in LANGS and _is_cyrillic_word(word) and analyzer(lang).word_is_known(word.lower())
 
 
 @lru_cache(maxsize=500_000)
@@ -82,16 +82,27 @@ def lemmas(word: str, lang: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys((_predicted_lemma(word, guess), word)))
 
 
-def query_lemmas(word: str) -> tuple[str, ...]:
-    """Lemmas of a query word: from every dictionary that knows it, since a
-    query does not say its language; predictions when none does."""
+def query_analysis(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Lemmas of a query word, and the most likely one in each language.
+
+    The word is analysed by every dictionary that knows it, since a query
+    does not say its language; by prediction when none does.
+    """
     if not _is_cyrillic_word(word):
-        return (word,)
+        return (word,), (word,)
     found: list[str] = []
+    primary: list[str] = []
     for lang in letter_langs(word):
         if known_in(word, lang):
-            found.extend(_dictionary_lemmas(word, lang))
+            readings = _dictionary_lemmas(word, lang)
+            found.extend(readings)
+            primary.extend(readings[:1])
     if not found:
         for lang in letter_langs(word):
             found.extend(lemmas(word, lang))
-    return tuple(dict.fromkeys(found)) or (word,)
+        primary = found
+    return tuple(dict.fromkeys(found)) or (word,), tuple(dict.fromkeys(primary)) or (word,)
+
+
+def query_lemmas(word: str) -> tuple[str, ...]:
+    return query_analysis(word)[0]

@@ -15,7 +15,7 @@ from itertools import islice
 from whoosh import query as q
 from whoosh.query import spans
 
-from ..analysis.morph import query_lemmas
+from ..analysis.morph import query_analysis
 from ..analysis.tokenize import tokenize
 from ..errors import QuerySyntaxError
 from ..ingest.normalize import script_variants
@@ -42,6 +42,10 @@ class Slot:
     forms: frozenset[str]
     lemmas: frozenset[str]
     prefix: str = ""  # a prefix query matches forms and lemmas starting so
+    #: The most likely lemma of the word in each language that knows it: a
+    #: paragraph whose word reads first as one of these is a better match
+    #: than one where the lemma is only a rarer reading.
+    primary: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -70,8 +74,13 @@ def word_slot(word: str, exact: bool) -> Slot:
     forms = frozenset(script_variants(word))
     if exact:
         return Slot(forms, frozenset())
-    lemmas = {lem for form in forms for lem in query_lemmas(form)}
-    return Slot(forms, frozenset(lemmas))
+    lemmas: set[str] = set()
+    primary: set[str] = set()
+    for form in forms:
+        found, first = query_analysis(form)
+        lemmas.update(found)
+        primary.update(first)
+    return Slot(forms, frozenset(lemmas), primary=frozenset(primary))
 
 
 def compile_query(node: ast.Node, source: str, exact: bool = False) -> Compiled:
