@@ -92,7 +92,35 @@ def lemma_accuracy(sentences, default_lang: str) -> None:
 
 # -- 2. retrieval ----------------------------------------------------------------
 
-def gold_index(sentences):
+#: Convention mappings (used with --map-conventions, counted in the output):
+#: the treebanks give comparatives, superlatives and participles a lemma of
+#: their own ("лучший", "связанный"); pymorphy3 gives the positive adjective
+#: or the verb ("хороший", "связать").  Mapped, such a token also counts as
+#: an occurrence of pymorphy3's lemma.
+CONVENTIONS = {
+    "comparative/superlative → positive degree": ("Degree=Cmp", "Degree=Sup"),
+    "participle → verb": ("VerbForm=Part",),
+}
+MAPPED: Counter = Counter()
+
+
+def gold_keys(tok, lang: str, map_conventions: bool) -> set[str]:
+    keys = {key(tok.lemma)}
+    if not map_conventions:
+        return keys
+    for name, feats in CONVENTIONS.items():
+        if any(f in tok.feats for f in feats):
+            from search.analysis.morph import analyzer
+
+            parse = analyzer(lang).parse(fold_word(normalize_text(tok.form)))[0]
+            other = key(parse.normal_form)
+            if other not in keys:
+                keys.add(other)
+                MAPPED[name] += 1
+    return keys
+
+
+def gold_index(sentences, lang: str = "ru", map_conventions: bool = False):
     """lemma key → sentence ids; lemma key → forms seen; content lemma keys."""
     by_lemma: dict = defaultdict(set)
     forms: dict = defaultdict(Counter)
@@ -103,6 +131,8 @@ def gold_index(sentences):
             if tok.upos in ("PUNCT", "SYM", "NUM") or not QUERYABLE.match(tok.lemma):
                 continue
             k = key(tok.lemma)
+            for extra in gold_keys(tok, lang, map_conventions) - {k}:
+                by_lemma[extra].add(s.id)
             by_lemma[k].add(s.id)
             forms[k][tok.form] += 1
             if tok.upos in treebank.CONTENT and len(k) >= 3 and k not in stop:
@@ -110,8 +140,8 @@ def gold_index(sentences):
     return by_lemma, forms, content
 
 
-def sample_queries(sentences, rng: random.Random):
-    by_lemma, forms, content = gold_index(sentences)
+def sample_queries(sentences, rng: random.Random, lang: str = "ru", map_conventions: bool = False):
+    by_lemma, forms, content = gold_index(sentences, lang, map_conventions)
     lemmas = sorted({(k, written) for k, written in content if len(by_lemma[k]) >= 2})
     single = rng.sample(lemmas, min(300, len(lemmas)))
     as_lemma = [(written, by_lemma[k]) for k, written in single]
@@ -134,18 +164,52 @@ def sample_queries(sentences, rng: random.Random):
     return {"lemma": as_lemma, "inflected": as_form, "pairs": pairs}
 
 
-def evaluate(system, queries) -> tuple[float, float]:
+def evaluate(system, queries, losses: Counter | None = None, by_id=None) -> tuple[float, float]:
     rprec = rec2 = 0.0
     for text, relevant in queries:
         r = len(relevant)
         found = system.search(text, 2 * r)
         rprec += len(set(found[:r]) & relevant) / r
         rec2 += len(set(found[:2 * r]) & relevant) / r
+        if losses is not None:
+            for doc in set(found[:r]) - relevant:  # each wrong sentence in the top R
+                losses[why_wrong(text, by_id[doc])] += 1 / r / len(queries)
     return rprec / len(queries), rec2 / len(queries)
 
 
-def retrieval(sentences, default_lang: str, workdir: Path) -> None:
-    queries = sample_queries(sentences, random.Random(SEED))
+def why_wrong(query: str, sentence) -> str:
+    """The class of a sentence that ranks in the top R but lacks the gold
+    lemma: what its matching word is, by the treebank's own annotation."""
+    from search.analysis.morph import query_lemmas
+
+    wanted = {lem for word in query.split() for lem in query_lemmas(fold_word(word))}
+    for tok in sentence.tokens:
+        form = normalize_text(tok.form)
+        positions = analyze(form, "ru") + analyze(form, "uk")
+        if not any(wanted & set(p.lemmas) for p in positions):
+            continue
+        if "Degree=Cmp" in tok.feats or "Degree=Sup" in tok.feats:
+            return "comparative/superlative: gold keeps its own lemma"
+        if "VerbForm=Part" in tok.feats or "VerbForm=Conv" in tok.feats:
+            return "participle/gerund: gold lemma differs from the dictionary's"
+        if "-" in tok.form:
+            return "part of a hyphenated compound"
+        if tok.form.endswith(".") or len(tok.form) <= 2:
+            return "abbreviation or one-letter word"
+        if tok.upos == "PROPN" or tok.lemma[:1].isupper():
+            return "proper noun"
+        return f"another reading of an ambiguous form ({tok.upos})"
+    return "no word of the query in the sentence by the engine's own analysis"
+
+
+def retrieval(sentences, default_lang: str, workdir: Path, map_conventions: bool = False) -> None:
+    by_id = {s.id: s for s in sentences}
+    losses: Counter = Counter()
+    MAPPED.clear()
+    queries = sample_queries(sentences, random.Random(SEED), default_lang, map_conventions)
+    if map_conventions:
+        print("  convention mappings applied (tokens): " +
+              ", ".join(f"{name} {n}" for name, n in MAPPED.items()))
     docs = [(s.id, s.text, default_lang) for s in sentences]
     print(f"  retrieval over {len(docs)} sentences; queries: " +
           ", ".join(f"{len(v)} {k}" for k, v in queries.items()))
@@ -156,9 +220,13 @@ def retrieval(sentences, default_lang: str, workdir: Path) -> None:
         built = time.perf_counter() - started
         cells = []
         for name, qs in queries.items():
-            rp, r2 = evaluate(system, qs)
+            engine = system.name == "engine" and name != "pairs"
+            rp, r2 = evaluate(system, qs, losses if engine else None, by_id)
             cells.append(f"{rp:>16.4f} {r2:>6.4f}")
         print(f"  {system.name:<10} {built:>8.1f}  " + "  ".join(cells))
+    print("  engine's R-precision lost to wrong sentences in the top R, single-lemma sets summed, by class:")
+    for cls, share in losses.most_common():
+        print(f"    {share:.4f}  {cls}")
 
 
 def main() -> None:
@@ -166,6 +234,8 @@ def main() -> None:
     parser.add_argument("--set", action="append", choices=sorted(treebank.SETS),
                         help="treebank set(s) to run (default: uk and ru)")
     parser.add_argument("--no-retrieval", action="store_true", help="lemma accuracy only")
+    parser.add_argument("--map-conventions", action="store_true",
+                        help="also count comparatives and participles under pymorphy3's lemma (see CONVENTIONS)")
     args = parser.parse_args()
     for name in args.set or ["uk", "ru"]:
         sentences = treebank.load(name)
@@ -174,7 +244,7 @@ def main() -> None:
         lemma_accuracy(sentences, lang)
         if not args.no_retrieval:
             with tempfile.TemporaryDirectory() as tmp:
-                retrieval(sentences, lang, Path(tmp))
+                retrieval(sentences, lang, Path(tmp), args.map_conventions)
 
 
 if __name__ == "__main__":

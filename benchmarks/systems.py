@@ -18,12 +18,16 @@ WORD = re.compile(r"\w+", re.UNICODE)
 
 
 class EngineSystem:
+    """The engine; ``unit`` says whether a hit is reported as its document
+    (a treebank sentence) or as its paragraph id."""
+
     name = "engine"
 
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, unit: str = "doc") -> None:
         from search import Engine
 
         self.workdir = workdir
+        self.unit = unit
         self.engine = Engine.open(workdir / "engine-index")
 
     def build(self, docs) -> None:
@@ -41,7 +45,10 @@ class EngineSystem:
             results = self.engine.search(query, limit=k)
         except QuerySyntaxError:
             return []
-        return list(dict.fromkeys(h.doc for h in results))
+        return list(dict.fromkeys(getattr(h, self.unit) for h in results))
+
+    def build_from(self, sources: Path) -> None:
+        self.engine.index([sources], rebuild=True)
 
 
 class WhooshSystem:
@@ -121,5 +128,9 @@ def naive(workdir: Path) -> WhooshSystem:
     return system
 
 
+def baselines(workdir: Path) -> list:
+    return [WhooshSystem(workdir), snowball(workdir), naive(workdir)]
+
+
 def all_systems(workdir: Path) -> list:
-    return [EngineSystem(workdir), WhooshSystem(workdir), snowball(workdir), naive(workdir)]
+    return [EngineSystem(workdir)] + baselines(workdir)

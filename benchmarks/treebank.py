@@ -26,6 +26,7 @@ class Token:
     lemma: str
     upos: str
     space_after: bool
+    feats: str = "_"
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def read(path: Path) -> list[Sentence]:
                 if len(cols) == 10 and cols[0].isdigit():
                     if cols[2] == "_" and cols[1] != "_":
                         continue  # no lemma annotated
-                    tokens.append(Token(cols[1], cols[2], cols[3], "SpaceAfter=No" not in cols[9]))
+                    tokens.append(Token(cols[1], cols[2], cols[3], "SpaceAfter=No" not in cols[9], cols[5]))
         flush()
     return out
 

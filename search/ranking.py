@@ -16,7 +16,7 @@ from .analysis import Position
 from .query.compile import Item, Slot
 
 #: Score added for query items that stand close together: PROXIMITY / gap.
-PROXIMITY = 2.0
+PROXIMITY = 4.0
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,9 @@ from ..ingest.normalize import script_variants
 from ..lang import STOP_WORDS
 from . import syntax as ast
 
-#: Weight of an exact-form match added on top of the lemma match.
-FORM_BOOST = 0.5
+#: Weight of an exact-form match added on top of the lemma match (tuned
+#: with benchmarks/ranking.py --tune).
+FORM_BOOST = 1.0
 #: Weight of an exact-form phrase over the same phrase in other inflections.
 PHRASE_FORM_BOOST = 1.0
 MIN_PREFIX = 2
