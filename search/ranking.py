@@ -10,9 +10,12 @@ evidence gives the highlighted spans.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .analysis import Position
+from .analysis.analyze import ALT
 from .query.compile import Item, Slot
 
 #: Score added for query items that stand close together: PROXIMITY / gap.
@@ -56,24 +59,73 @@ def _slot_match(slot: Slot, pos: Position, part: bool) -> int:
     return PRIMARY if pos.lemmas[0] in primary else SECONDARY
 
 
-def _continuations(positions: list[Position]) -> list[bool]:
-    """Which positions are later parts of a hyphenated compound: the
-    compound's first position spans the whole word, over them."""
-    return [i > 0 and positions[i - 1].start < p.start and positions[i - 1].end >= p.end
-            for i, p in enumerate(positions)]
+class StoredText:
+    """A paragraph's stored analysis, read lazily.
+
+    Only positions near a query term are ever decoded: the slots of the
+    stored strings are searched with one regular expression per query word,
+    so a long paragraph costs what its matches cost, not what its length
+    does.
+    """
+
+    def __init__(self, stored: tuple[str, str, list[int]]) -> None:
+        self.forms, self.lemmas, self.offsets = stored
+        self._cache: dict[int, Position] = {}
+        self._form_slots = self._lemma_slots = None
+
+    def __len__(self) -> int:
+        return len(self.offsets) // 2
+
+    def position(self, i: int) -> Position:
+        found = self._cache.get(i)
+        if found is None:
+            if self._form_slots is None:
+                self._form_slots = self.forms.split(" ")
+                self._lemma_slots = self.lemmas.split(" ")
+            found = self._cache[i] = Position(
+                self.offsets[2 * i], self.offsets[2 * i + 1],
+                tuple(self._form_slots[i].split(ALT)), tuple(self._lemma_slots[i].split(ALT)))
+        return found
+
+    def is_part(self, i: int) -> bool:
+        """Whether position i is a later part of a hyphenated compound: the
+        compound's first position spans the whole word, over it."""
+        if i == 0:
+            return False
+        here, before = self.offsets[2 * i:2 * i + 2], self.offsets[2 * i - 2:2 * i]
+        return before[0] < here[0] and before[1] >= here[1]
+
+    def where(self, slot: Slot) -> list[int]:
+        """Indices of the positions that may match a slot."""
+        pattern = _slot_pattern(slot)
+        found = set()
+        for text in (self.forms, self.lemmas):
+            for m in pattern.finditer(text):
+                found.add(text.count(" ", 0, m.start()))
+        return sorted(found)
 
 
-def _occurrences(item: Item, positions: list[Position], parts: list[bool]) -> list[tuple[int, int, int]]:
+@lru_cache(maxsize=4096)
+def _slot_pattern(slot: Slot) -> re.Pattern:
+    if slot.prefix:
+        return re.compile(f"(?:(?<=[ {re.escape(ALT)}])|^){re.escape(slot.prefix)}")
+    terms = "|".join(re.escape(t) for t in sorted(slot.forms | slot.lemmas, key=len, reverse=True))
+    return re.compile(f"(?:(?<=[ {re.escape(ALT)}])|^)(?:{terms})(?=[ {re.escape(ALT)}]|$)")
+
+
+def _occurrences(item: Item, text: StoredText) -> list[tuple[int, int, int]]:
     """(first position, last position, grade) of every occurrence of an item,
     its grade the weakest of its words'."""
     n = len(item.slots)
     found = []
     # In a phrase, compound parts are words of their own ("держави учасниці").
     single = n == 1
-    for i in range(len(positions) - n + 1):
+    for i in text.where(item.slots[0]):
+        if i + n > len(text):
+            continue
         grades = []
         for k, slot in enumerate(item.slots):
-            grade = _slot_match(slot, positions[i + k], single and parts[i + k])
+            grade = _slot_match(slot, text.position(i + k), single and text.is_part(i + k))
             if not grade:
                 break
             grades.append(grade)
@@ -82,14 +134,15 @@ def _occurrences(item: Item, positions: list[Position], parts: list[bool]) -> li
     return found
 
 
-def gather(items: list[Item], positions: list[Position]) -> Evidence:
+def gather(items: list[Item], stored) -> Evidence:
+    """The evidence a paragraph (its stored analysis) gives for the items."""
+    text = StoredText(stored)
     spans: list[tuple[int, int]] = []
     firsts: list[tuple[int, int]] = []  # (position, item index) for proximity
     found: list[tuple[int, int, int, bool]] = []
     matched = exact = primary = 0
-    parts = _continuations(positions)
     for index, item in enumerate(items):
-        occ = _occurrences(item, positions, parts)
+        occ = _occurrences(item, text)
         if not occ:
             continue
         best = max(grade for _, _, grade in occ)
@@ -97,9 +150,9 @@ def gather(items: list[Item], positions: list[Position]) -> Evidence:
         exact += best == EXACT
         primary += best >= PRIMARY
         for first, last, grade in occ:
-            spans.extend((positions[j].start, positions[j].end) for j in range(first, last + 1))
+            spans.extend((text.position(j).start, text.position(j).end) for j in range(first, last + 1))
             firsts.append((first, index))
-            found.append((positions[first].start, positions[last].end, index, grade == EXACT))
+            found.append((text.position(first).start, text.position(last).end, index, grade == EXACT))
     return Evidence(matched, exact, _proximity(firsts, matched), tuple(sorted(set(spans))),
                     tuple(sorted(found)), primary)
 

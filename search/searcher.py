@@ -9,7 +9,6 @@ import zlib
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
-from .analysis import decode
 from .index.store import read_guarded
 from .models import Hit, Results
 from .query.compile import Compiled
@@ -98,7 +97,7 @@ class Searcher:
         order."""
         total, found = self.candidates(
             compiled, limit=None if limit is None else max(MIN_CANDIDATES, limit * 5), lang=lang, doc=doc)
-        ranked = [Ranked(score, gather(compiled.items, decode(fields["analysis"])), fields)
+        ranked = [Ranked(score, gather(compiled.items, fields["analysis"]), fields)
                   for score, fields in found]
 
         def key(r: Ranked) -> tuple:
@@ -121,7 +120,7 @@ class Searcher:
         _, found = self.candidates(compiled, limit=None, lang=lang, doc=doc)
         found.sort(key=lambda sf: (sf[1]["doc"], sf[1]["ordinal"]))
         for _, fields in found:
-            yield fields, gather(compiled.items, decode(fields["analysis"]))
+            yield fields, gather(compiled.items, fields["analysis"])
 
 
 def to_hit(rank: int, r: Ranked) -> Hit:
