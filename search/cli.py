@@ -119,8 +119,12 @@ def _build_if_missing(engine) -> None:
 @click.argument("sources", nargs=-1, type=click.Path())
 @index_option
 @click.option("--rebuild", is_flag=True, help="Build from scratch instead of updating.")
+@click.option("--workers", "-j", type=click.IntRange(1, 64), default=None,
+              help="Processes that index changed files (default: $SEARCH_WORKERS or the cores, at most 4).")
+@click.option("--memory", "memory_mb", type=click.IntRange(64), default=None,
+              help="MB the index writers may hold before spilling to disk (default 1024).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
-def index(sources, index_path, rebuild, quiet):
+def index(sources, index_path, rebuild, workers, memory_mb, quiet):
     """Build or update the index from SOURCES (files or folders).
 
     Without SOURCES the folders of the last build are used (at first,
@@ -138,7 +142,8 @@ def index(sources, index_path, rebuild, quiet):
     say = None if quiet else _say
     started = time.monotonic()
     with Engine.open(index_path) as engine:
-        report = engine.index(list(sources) or None, rebuild=rebuild, progress=say)
+        report = engine.index(list(sources) or None, rebuild=rebuild, progress=say,
+                              workers=workers, memory_mb=memory_mb)
     for message in report.problems:
         _say(f"search: warning: {message}")
     if not quiet:

@@ -36,6 +36,11 @@ def default_index_path() -> Path:
     return Path(os.environ.get(INDEX_ENV) or Path("indexes") / "default")
 
 
+def default_workers() -> int:
+    from_env = os.environ.get("SEARCH_WORKERS", "")
+    return int(from_env) if from_env.isdigit() and int(from_env) > 0 else min(4, os.cpu_count() or 1)
+
+
 def default_sources() -> list[Path]:
     return [Path(os.environ.get(SOURCES_ENV) or "sources")]
 
@@ -78,11 +83,16 @@ class Engine:
         return store.exists(self.path)
 
     def index(self, paths: Iterable[os.PathLike | str] | None = None, *, rebuild: bool = False,
-              progress: Optional[Callable[[str], None]] = None) -> BuildReport:
+              progress: Optional[Callable[[str], None]] = None, workers: Optional[int] = None,
+              memory_mb: Optional[int] = None) -> BuildReport:
         """Build or update the index from source files and folders.
 
         Without ``paths``, the folders the index was last built from (or the
-        default sources) are used.  Unchanged files are skipped.
+        default sources) are used.  Unchanged files are skipped.  Changed
+        files are indexed by ``workers`` processes (default: ``$SEARCH_WORKERS``
+        or the number of cores, at most 4) when there is enough to do;
+        ``memory_mb`` bounds what the index writers hold in memory
+        (default 1024).
         """
         from .index import build, store
 
@@ -90,7 +100,9 @@ class Engine:
         if roots is None:
             recorded = store.read_manifest(self.path).get("roots")
             roots = [Path(r) for r in recorded] if recorded else default_sources()
-        report = build.build(self.path, roots, rebuild=rebuild, progress=progress)
+        report = build.build(self.path, roots, rebuild=rebuild, progress=progress,
+                             workers=workers or default_workers(),
+                             memory_mb=memory_mb or build.DEFAULT_MEMORY_MB)
         self.close()  # the next search opens the new generation
         return report
 

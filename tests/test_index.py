@@ -115,3 +115,26 @@ def test_every_source_format_and_encoding_is_searchable(tmp_path):
         assert html_hit.doc == "page" and html_hit.text == "Злочинна група діє."
         law = eng.search("объединенных").hits[0]
         assert (law.doc, law.title, law.lang) == ("law-7", "Про мову", "ru")
+
+
+def test_parallel_build_answers_like_one_process(tmp_path, sources_copy, monkeypatch):
+    from search.index import build as build_module
+
+    monkeypatch.setattr(build_module, "PARALLEL_BYTES", 0)
+    text = (sources_copy / "untoc-uk.txt").read_text(encoding="utf-8")
+    (sources_copy / "copy.txt").write_text(text.replace("Мета", "Нова стаття"), encoding="utf-8")
+    with Engine.open(tmp_path / "two") as eng:
+        report = eng.index([sources_copy], workers=2)
+    assert report.added == 3 and report.paragraphs > 1200
+    with Engine.open(tmp_path / "one") as eng:
+        eng.index([sources_copy], workers=1)
+    assert answers(tmp_path / "two") == answers(tmp_path / "one")
+    # an update in parallel too: one file changed, one removed
+    (sources_copy / "copy.txt").write_text(text.replace("Мета", "Інша стаття"), encoding="utf-8")
+    (sources_copy / "cop-decision-4-4-ru.md").unlink()
+    with Engine.open(tmp_path / "two") as eng:
+        report = eng.index([sources_copy], workers=2)
+    assert (report.replaced, report.removed, report.unchanged) == (1, 1, 1)
+    with Engine.open(tmp_path / "fresh") as eng:
+        eng.index([sources_copy], workers=1)
+    assert answers(tmp_path / "two") == answers(tmp_path / "fresh")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..ingest.normalize import script_variants
 from .morph import lemmas
@@ -22,8 +23,10 @@ class Position:
     lemmas: tuple[str, ...]  # every lemma of every form
 
 
+@lru_cache(maxsize=500_000)
 def word_terms(word: str, lang: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The forms and lemmas one word is indexed under."""
+    """The forms and lemmas one word is indexed under.  Cached: a text's
+    repeated words cost a dictionary look-up, not a new analysis."""
     forms = script_variants(word)
     found: list[str] = []
     for form in forms:

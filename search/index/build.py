@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -21,9 +21,15 @@ from ..ingest import ingest
 from ..ingest.read import discover
 from ..models import BuildReport, Paragraph
 from . import store
+from .parallel import parallel_index
 from .schema import SCHEMA_VERSION, make_schema
 
 Progress = Optional[Callable[[str], None]]
+#: What all of a build's Whoosh writers may hold in memory before spilling
+#: to disk, in MB; the parallel path splits it between its processes.
+DEFAULT_MEMORY_MB = 1024
+#: Below this many bytes to index, worker processes cost more than they save.
+PARALLEL_BYTES = 2_000_000
 _META_FIELDS = ("title", "part", "section", "article_title", "paragraph",
                 "footnote", "footnotes", "citation")
 
@@ -60,7 +66,8 @@ def _unchanged(path: Path, entry: Optional[dict]) -> bool:
     return fp["mtime_ns"] == entry.get("mtime_ns") or _sha256(path) == entry.get("sha256")
 
 
-def build(path: Path, roots: list[Path], *, rebuild: bool = False, progress: Progress = None) -> BuildReport:
+def build(path: Path, roots: list[Path], *, rebuild: bool = False, progress: Progress = None,
+          workers: int = 1, memory_mb: int = DEFAULT_MEMORY_MB) -> BuildReport:
     """Bring the index at ``path`` up to date with the files under ``roots``."""
     say = progress or (lambda message: None)
     with store.build_lock(path):
@@ -74,7 +81,7 @@ def build(path: Path, roots: list[Path], *, rebuild: bool = False, progress: Pro
         old = store.read_manifest(path).get("files", {}) if in_place else {}
         target = path if in_place else store.fresh_dir(path)
         ix = store.open_index(path) if in_place else _create(target)
-        report, manifest_files = _write(ix, files, old, say, problems)
+        report, manifest_files = _write(ix, files, old, say, problems, workers, memory_mb)
         manifest = {
             "version": SCHEMA_VERSION,
             "roots": [str(Path(r).resolve()) for r in roots],
@@ -128,48 +135,89 @@ def _create(folder: Path):
     return index.create_in(str(folder), make_schema())
 
 
-def _write(ix, files: list[Path], old: dict, say, problems: list[str]) -> tuple[BuildReport, dict]:
+@dataclass
+class FileResult:
+    """What indexing one changed source file did."""
+
+    key: str
+    entry: Optional[dict]  # its manifest entry afterwards (None: failed, never indexed)
+    paragraphs: int = 0
+    messages: tuple[str, ...] = ()
+    indexed: bool = False
+
+
+def _index_file(writer, path: Path, entry: Optional[dict], say) -> FileResult:
+    """Read one source file and add its paragraphs to ``writer``."""
+    key = str(path)
+    try:
+        # Stat before reading: if the file changes while it is read, the
+        # next build sees a newer file and reads it again.
+        fingerprint = _fingerprint(path)
+        source = ingest(path)
+    except (SourceError, OSError) as exc:
+        kept = "; its earlier version stays indexed" if entry else ""
+        message = f"{exc if isinstance(exc, SourceError) else f'{path}: {exc}'}; skipped{kept}"
+        return FileResult(key, entry, messages=(message,))
+    say(f"indexing {path.name}: {len(source.paragraphs)} paragraphs")
+    for p in source.paragraphs:
+        writer.add_document(**to_fields(p))
+    entry = {**fingerprint, "sha256": source.sha256, "paragraphs": len(source.paragraphs)}
+    return FileResult(key, entry, len(source.paragraphs), source.warnings, indexed=True)
+
+
+def _write(ix, files: list[Path], old: dict, say, problems: list[str], workers: int,
+           memory_mb: int) -> tuple[BuildReport, dict]:
     counts = dict(added=0, replaced=0, removed=0, unchanged=0, paragraphs=0)
     messages: list[str] = list(problems)
     manifest: dict = {}
-    writer = ix.writer(limitmb=256)
+    todo = []
+    for path in files:
+        entry = old.get(str(path))
+        if _unchanged(path, entry):
+            counts["unchanged"] += 1
+            manifest[str(path)] = {**entry, **_fingerprint(path)}
+        else:
+            todo.append(path)
+    parallel = workers > 1 and len(todo) > 1 and sum(p.stat().st_size for p in todo) >= PARALLEL_BYTES
+    writer = ix.writer(limitmb=max(32, memory_mb // ((workers + 1) if parallel else 1) // 2))
     try:
-        for path in files:
-            key = str(path)
-            entry = old.get(key)
-            if _unchanged(path, entry):
-                counts["unchanged"] += 1
-                manifest[key] = {**entry, **_fingerprint(path)}
-                continue
-            try:
-                # Stat before reading: if the file changes while it is read,
-                # the next build sees a newer file and reads it again.
-                fingerprint = _fingerprint(path)
-                source = ingest(path)
-            except (SourceError, OSError) as exc:
-                kept = "; its earlier version stays indexed" if entry else ""
-                messages.append(f"{exc if isinstance(exc, SourceError) else f'{path}: {exc}'}; skipped{kept}")
-                if entry:  # keep what was indexed from it before
-                    manifest[key] = entry
-                continue
-            messages.extend(source.warnings)
-            paragraphs = source.paragraphs
-            fingerprint["sha256"] = source.sha256
-            say(f"indexing {path.name}: {len(paragraphs)} paragraphs")
-            writer.delete_by_term("source", key)
-            for p in paragraphs:
-                writer.add_document(**to_fields(p))
-            counts["replaced" if entry else "added"] += 1
-            counts["paragraphs"] += len(paragraphs)
-            manifest[key] = {**fingerprint, "paragraphs": len(paragraphs)}
+        if parallel:
+            results, segments = parallel_index(ix, todo, old, workers, memory_mb, say)
+        else:
+            results, segments = [_index_file(writer, p, old.get(str(p)), say) for p in todo], []
+        for result in results:
+            messages.extend(result.messages)
+            if result.entry:
+                manifest[result.key] = result.entry
+            if result.indexed:
+                # Deletions reach the segments committed before this build
+                # only, never the paragraphs it has just added.
+                writer.delete_by_term("source", result.key)
+                counts["replaced" if result.key in old else "added"] += 1
+                counts["paragraphs"] += result.paragraphs
         for key in old.keys() - manifest.keys():
             writer.delete_by_term("source", key)
             counts["removed"] += 1
         if counts["added"] or counts["replaced"] or counts["removed"]:
-            writer.commit(mergetype=purge_deletions)
+            _commit(writer, segments)
         else:
             writer.cancel()
     except BaseException:
         writer.cancel()
         raise
     return BuildReport(**counts, problems=tuple(messages)), manifest
+
+
+def _commit(writer, segments: list) -> None:
+    """Commit the writer's changes together with segments written by worker
+    processes, in one new table of contents."""
+    if not segments:
+        writer.commit(mergetype=purge_deletions)
+        return
+    final = writer._merge_segments(purge_deletions, False, True) + segments
+    if writer._added:
+        final.append(writer._finalize_segment())
+    else:
+        writer._close_segment()
+    writer._commit_toc(final)
+    writer._finish()

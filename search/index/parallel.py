@@ -1,0 +1,87 @@
+"""Index changed source files in worker processes, one segment each.
+
+Whoosh cannot take two writers on one index, but a writer that does not
+lock (``_lk=False``) can write a segment that the parent then lists in its
+own commit, as Whoosh's MpWriter does.  Each worker takes files from a queue,
+runs the whole pipeline on them (reading, analysis, indexing) and returns
+its segment and what it did per file; the parent commits everything in one
+table of contents.  Workers are spawned, not forked, so they inherit
+neither the build lock nor the parent's open index files, and each stops by
+itself if the parent dies.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import traceback
+from pathlib import Path
+
+
+def parallel_index(ix, paths: list[Path], old: dict, workers: int, memory_mb: int, say):
+    """(per-file results, new segments) of indexing ``paths`` in workers."""
+    ctx = multiprocessing.get_context("spawn")
+    jobs, out = ctx.Queue(), ctx.Queue()
+    # The biggest files first, so the workers finish together.
+    for path in sorted(paths, key=lambda p: -p.stat().st_size):
+        jobs.put(str(path))
+    for _ in range(workers):
+        jobs.put(None)
+    limitmb = max(32, memory_mb // (workers + 1) // 2)
+    folder = ix.storage.folder
+    procs = [ctx.Process(target=_work, args=(folder, limitmb, jobs, out, old, os.getpid()), daemon=True)
+             for _ in range(workers)]
+    for proc in procs:
+        proc.start()
+    results, segments, done = [], [], 0
+    try:
+        while done < workers:
+            try:
+                kind, *payload = out.get(timeout=1)
+            except queue.Empty:
+                if any(p.exitcode not in (None, 0) for p in procs):
+                    raise RuntimeError("an indexing worker process died") from None
+                continue
+            if kind == "say":
+                say(payload[0])
+            elif kind == "error":
+                raise RuntimeError(f"an indexing worker failed:\n{payload[0]}")
+            else:
+                done += 1
+                segment, found = payload
+                results.extend(found)
+                if segment is not None:
+                    segments.append(segment)
+    except BaseException:
+        for proc in procs:
+            proc.terminate()
+        raise
+    for proc in procs:
+        proc.join()
+    return results, segments
+
+
+def _work(folder: str, limitmb: int, jobs, out, old: dict, parent: int) -> None:
+    from whoosh import index
+    from whoosh.writing import SegmentWriter
+
+    from .build import _index_file
+
+    try:
+        writer = SegmentWriter(index.open_dir(folder), _lk=False, limitmb=limitmb)
+        found = []
+        while True:
+            path = jobs.get()
+            if path is None:
+                break
+            if os.getppid() != parent:  # the build was killed: stop, write nothing
+                os._exit(1)
+            found.append(_index_file(writer, Path(path), old.get(path), lambda m: out.put(("say", m))))
+        if writer._added:
+            out.put(("done", writer._finalize_segment(), found))
+        else:
+            writer.cancel()
+            out.put(("done", None, found))
+    except BaseException:
+        out.put(("error", traceback.format_exc()))
