@@ -119,8 +119,10 @@ def test_every_source_format_and_encoding_is_searchable(tmp_path):
 
 def test_parallel_build_answers_like_one_process(tmp_path, sources_copy, monkeypatch):
     from search.index import build as build_module
+    from search.index import parallel
 
     monkeypatch.setattr(build_module, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(parallel, "SEGMENT_BYTES", 1)  # a segment per file
     text = (sources_copy / "untoc-uk.txt").read_text(encoding="utf-8")
     (sources_copy / "copy.txt").write_text(text.replace("Мета", "Нова стаття"), encoding="utf-8")
     with Engine.open(tmp_path / "two") as eng:

@@ -95,7 +95,9 @@ def build(path: Path, roots: list[Path], *, rebuild: bool = False, progress: Pro
 
 
 #: Segments an update leaves at most; beyond, the smallest are folded.
-MAX_SEGMENTS = 8
+#: Parallel builds write a segment per megabyte of sources or so, so that an
+#: update rewrites little; this bounds how many a search has to visit.
+MAX_SEGMENTS = 64
 
 
 def stored_document(stored: dict) -> dict:

@@ -19,6 +19,10 @@ import traceback
 from pathlib import Path
 
 
+#: A worker starts a new segment after this many bytes of sources.
+SEGMENT_BYTES = 1_000_000
+
+
 def parallel_index(ix, paths: list[Path], old: dict, workers: int, memory_mb: int, say):
     """(per-file results, new segments) of indexing ``paths`` in workers."""
     ctx = multiprocessing.get_context("spawn")
@@ -30,7 +34,8 @@ def parallel_index(ix, paths: list[Path], old: dict, workers: int, memory_mb: in
         jobs.put(None)
     limitmb = max(32, memory_mb // (workers + 1) // 2)
     folder = ix.storage.folder
-    procs = [ctx.Process(target=_work, args=(folder, limitmb, jobs, out, old, os.getpid()), daemon=True)
+    procs = [ctx.Process(target=_work, args=(folder, limitmb, SEGMENT_BYTES, jobs, out, old, os.getpid()),
+                         daemon=True)
              for _ in range(workers)]
     for proc in procs:
         proc.start()
@@ -49,10 +54,9 @@ def parallel_index(ix, paths: list[Path], old: dict, workers: int, memory_mb: in
                 raise RuntimeError(f"an indexing worker failed:\n{payload[0]}")
             else:
                 done += 1
-                segment, found = payload
+                found_segments, found = payload
                 results.extend(found)
-                if segment is not None:
-                    segments.append(segment)
+                segments.extend(found_segments)
     except BaseException:
         for proc in procs:
             proc.terminate()
@@ -62,15 +66,16 @@ def parallel_index(ix, paths: list[Path], old: dict, workers: int, memory_mb: in
     return results, segments
 
 
-def _work(folder: str, limitmb: int, jobs, out, old: dict, parent: int) -> None:
+def _work(folder: str, limitmb: int, segment_bytes: int, jobs, out, old: dict, parent: int) -> None:
     from whoosh import index
     from whoosh.writing import SegmentWriter
 
     from .build import _index_file
 
     try:
-        writer = SegmentWriter(index.open_dir(folder), _lk=False, limitmb=limitmb)
-        found = []
+        ix = index.open_dir(folder)
+        writer = SegmentWriter(ix, _lk=False, limitmb=limitmb)
+        found, segments, size = [], [], 0
         while True:
             path = jobs.get()
             if path is None:
@@ -78,10 +83,19 @@ def _work(folder: str, limitmb: int, jobs, out, old: dict, parent: int) -> None:
             if os.getppid() != parent:  # the build was killed: stop, write nothing
                 os._exit(1)
             found.append(_index_file(writer, Path(path), old.get(path), lambda m: out.put(("say", m))))
+            size += Path(path).stat().st_size
+            if size >= segment_bytes and writer._added:
+                # Small segments keep updates cheap: replacing a file rewrites
+                # only the other files of its segment.
+                segments.append(writer._finalize_segment())
+                writer = SegmentWriter(ix, _lk=False, limitmb=limitmb)
+                size = 0
         if writer._added:
-            out.put(("done", writer._finalize_segment(), found))
+            segments.append(writer._finalize_segment())
         else:
-            writer.cancel()
-            out.put(("done", None, found))
+            # Not cancel(): that destroys the temporary folder all of the
+            # index's writers share, the parent's among them.
+            writer._close_segment()
+        out.put(("done", segments, found))
     except BaseException:
         out.put(("error", traceback.format_exc()))
