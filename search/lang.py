@@ -53,3 +53,14 @@ STOP_WORDS = {
         "этот эта его ее её их она он они оно мы я".split()
     ),
 }
+
+#: Ukrainian dictionaries make a gerund ("враховуючи", "розглянувши") a
+#: lemma of its own; treebanks and users take it as a form of its verb.  A
+#: gerund's ending is turned into a verb form the dictionary knows (3rd
+#: person plural present, or masculine past) to find the verb.  Longest
+#: endings first.
+GERUND_TO_VERB = {
+    "uk": (("ючись", "ються"), ("учись", "уться"), ("ачись", "аться"), ("ячись", "яться"),
+           ("ючи", "ють"), ("учи", "уть"), ("ачи", "ать"), ("ячи", "ять"),
+           ("вшись", "вся"), ("вши", "в"), ("шись", "ся"), ("ши", "")),
+}

@@ -69,3 +69,12 @@ def test_most_likely_reading_ranks_above_a_rarer_one(small):
 def test_whole_word_ranks_above_a_compound_part(small):
     docs = [h.doc for h in small.search("лорд")]
     assert docs[0] == "e" and "d" in docs
+
+
+@pytest.mark.parametrize("gerund, verb", [("враховуючи", "враховувати"), ("розглянувши", "розглянути"),
+                                          ("намагаючись", "намагатися"), ("досягши", "досягти")])
+def test_ukrainian_gerunds_are_forms_of_their_verb(gerund, verb):
+    # BrUK and UD_Ukrainian-IU lemmatize gerunds as their verb; the
+    # dictionary makes each gerund a lemma of its own.
+    found = lemmas_of(f"Він пішов, {gerund} усе.", gerund)
+    assert found[0] == verb and gerund in found

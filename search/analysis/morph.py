@@ -11,7 +11,7 @@ import threading
 from functools import lru_cache
 
 from ..ingest.normalize import fold_word
-from ..lang import LANGS, OWN_LETTERS
+from ..lang import GERUND_TO_VERB, LANGS, OWN_LETTERS
 
 _lock = threading.Lock()
 _analyzers: dict = {}
@@ -42,9 +42,22 @@ def known_in(word: str, lang: str) -> bool:
 
 @lru_cache(maxsize=500_000)
 def _dictionary_lemmas(word: str, lang: str) -> tuple[str, ...]:
-    """Every distinct lemma the dictionary gives the form (ambiguity kept)."""
+    """Every distinct lemma the dictionary gives the form (ambiguity kept);
+    a gerund's verb comes first."""
     parses = analyzer(lang).parse(word)
-    return tuple(dict.fromkeys(fold_word(p.normal_form) for p in parses if p.is_known))
+    found = [fold_word(p.normal_form) for p in parses if p.is_known]
+    if any("GRND" in p.tag for p in parses):
+        found = _gerund_verbs(word, lang) + found
+    return tuple(dict.fromkeys(found))
+
+
+def _gerund_verbs(word: str, lang: str) -> list[str]:
+    for ending, verb_ending in GERUND_TO_VERB.get(lang, ()):
+        if word.endswith(ending):
+            form = word[: len(word) - len(ending)] + verb_ending
+            return [fold_word(p.normal_form) for p in analyzer(lang).parse(form)
+                    if p.tag.POS == "VERB" and p.is_known]
+    return []
 
 
 @lru_cache(maxsize=500_000)
