@@ -104,9 +104,14 @@ def query(text, index_path, limit, lang, doc, exact, fmt):
 
 
 def _build_if_missing(engine) -> None:
-    if engine.exists():
+    """The default index is built on first use and kept up to date with its
+    sources (a few file stats per query)."""
+    if not engine.exists():
+        _say(f"search: no index at {engine.path} yet; building it from the sources (once)…")
+    elif engine.outdated():
+        _say(f"search: the sources of {engine.path} changed; updating the index…")
+    else:
         return
-    _say(f"search: no index at {engine.path} yet; building it from the sources (once)…")
     started = time.monotonic()
     report = engine.ensure_index()
     if report is not None:

@@ -106,10 +106,17 @@ class Engine:
         self.close()  # the next search opens the new generation
         return report
 
+    def outdated(self) -> bool:
+        """Whether the sources the index was built from changed since."""
+        from .index import build
+
+        return build.outdated(self.path)
+
     def ensure_index(self, progress: Optional[Callable[[str], None]] = None) -> Optional[BuildReport]:
-        """Build the index from the default sources if there is none yet."""
+        """Build the index from the default sources if there is none yet,
+        or update it if its sources changed since it was built."""
         if self.exists():
-            return None
+            return self.index(progress=progress) if self.outdated() else None
         sources = default_sources()
         if not any(p.exists() for p in sources):
             raise IndexMissingError(

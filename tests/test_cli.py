@@ -114,3 +114,16 @@ def test_info_reports_sources_and_counts(run):
     assert data["size_bytes"] > 0 and data["built"]
     text = run("info").stdout
     assert "untoc-uk" in text and "paragraphs" in text
+
+
+def test_default_index_follows_its_changed_sources(tmp_path, monkeypatch, sources_copy):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SEARCH_INDEX", raising=False)
+    first = CliRunner().invoke(main, ["query", "група", "--limit", "1"])
+    assert first.exit_code == 0 and "building it" in first.stderr
+    quiet = CliRunner().invoke(main, ["query", "група", "--limit", "1"])
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+    (sources_copy / "new.md").write_text("# Додаток\n\nКонтрабандисти діють.\n", encoding="utf-8")
+    changed = CliRunner().invoke(main, ["query", "контрабандист", "--format", "json"])
+    assert changed.exit_code == 0 and "changed; updating" in changed.stderr
+    assert json.loads(changed.stdout)["hits"][0]["doc"] == "new"

@@ -66,6 +66,20 @@ def _unchanged(path: Path, entry: Optional[dict]) -> bool:
     return fp["mtime_ns"] == entry.get("mtime_ns") or _sha256(path) == entry.get("sha256")
 
 
+def outdated(path: Path) -> bool:
+    """Whether the sources the index was built from have changed since:
+    a file added, removed, or of another size or time (and content)."""
+    manifest = store.read_manifest(path)
+    roots = [Path(r) for r in manifest.get("roots", [])]
+    if not roots or manifest.get("version") != SCHEMA_VERSION:
+        return bool(roots)
+    old = manifest.get("files", {})
+    files = discover(roots, problems=[])
+    if {str(f) for f in files} != old.keys():
+        return True
+    return not all(_unchanged(f, old.get(str(f))) for f in files)
+
+
 def build(path: Path, roots: list[Path], *, rebuild: bool = False, progress: Progress = None,
           workers: int = 1, memory_mb: int = DEFAULT_MEMORY_MB) -> BuildReport:
     """Bring the index at ``path`` up to date with the files under ``roots``."""
