@@ -98,12 +98,12 @@ def query(text, index_path, limit, lang, doc, exact, fmt):
 
     with Engine.open(index_path) as engine:
         if index_path is None:
-            _build_if_missing(engine)
+            _keep_default_index_current(engine)
         results = engine.search(text, limit=limit, lang=lang, doc=doc, exact=exact)
     click.echo(render(results, fmt, color=_use_color() and fmt == "text"))
 
 
-def _build_if_missing(engine) -> None:
+def _keep_default_index_current(engine) -> None:
     """The default index is built on first use and kept up to date with its
     sources (a few file stats per query)."""
     if not engine.exists():
@@ -194,7 +194,7 @@ def batch(file, index_path, out, fmt, limit, lang, doc, exact, tag):
     failed = 0
     with Engine.open(index_path) as engine:
         if index_path is None:
-            _build_if_missing(engine)
+            _keep_default_index_current(engine)
         results = engine.batch(queries, limit=limit, lang=lang, doc=doc, exact=exact)
         with click.progressbar(results, length=len(queries), file=sys.stderr,
                                label="queries") if sys.stderr.isatty() else _nullcontext(results) as bar:
