@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..ingest.normalize import script_variants
+from ..lang import ABBREVIATIONS
 from .morph import lemmas
 from .tokenize import Token, tokenize
 
@@ -31,6 +32,9 @@ def word_terms(word: str, lang: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     found: list[str] = []
     for form in forms:
         found.extend(lemmas(form, lang))
+    expansion = ABBREVIATIONS.get(lang, {}).get(forms[0])
+    if expansion:
+        found.append(expansion)
     return forms, tuple(dict.fromkeys(found))
 
 
