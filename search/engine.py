@@ -15,9 +15,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
-from typing import Callable, Iterable, Optional
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, Iterable, Optional
 
 from .errors import IndexMissingError, QuerySyntaxError
 from .models import BuildReport, IndexInfo, Results
@@ -27,9 +25,11 @@ if TYPE_CHECKING:
     from .concordance import Line, TermStats
     from .explain import Explanation
 
-#: Environment variables that move the default index and sources.
+#: Environment variables that move the default index and sources, and set
+#: how many processes index.
 INDEX_ENV = "SEARCH_INDEX"
 SOURCES_ENV = "SEARCH_SOURCES"
+WORKERS_ENV = "SEARCH_WORKERS"
 
 
 def default_index_path() -> Path:
@@ -37,7 +37,7 @@ def default_index_path() -> Path:
 
 
 def default_workers() -> int:
-    from_env = os.environ.get("SEARCH_WORKERS", "")
+    from_env = os.environ.get(WORKERS_ENV, "")
     return int(from_env) if from_env.isdigit() and int(from_env) > 0 else min(4, os.cpu_count() or 1)
 
 
