@@ -43,11 +43,11 @@ def known_in(word: str, lang: str) -> bool:
 @lru_cache(maxsize=500_000)
 def _dictionary_lemmas(word: str, lang: str) -> tuple[str, ...]:
     """Every distinct lemma the dictionary gives the form (ambiguity kept);
-    a gerund's verb comes first."""
+    a gerund's verb is added as a further reading."""
     parses = analyzer(lang).parse(word)
     found = [fold_word(p.normal_form) for p in parses if p.is_known]
     if any("GRND" in p.tag for p in parses):
-        found = _gerund_verbs(word, lang) + found
+        found = found + _gerund_verbs(word, lang)
     return tuple(dict.fromkeys(found))
 
 
