@@ -106,14 +106,12 @@ def query(text, index_path, limit, lang, doc, exact, fmt):
 def _keep_default_index_current(engine) -> None:
     """The default index is built on first use and kept up to date with its
     sources (a few file stats per query)."""
-    if not engine.exists():
-        _say(f"search: no index at {engine.path} yet; building it from the sources (once)…")
-    elif engine.outdated():
-        _say(f"search: the sources of {engine.path} changed; updating the index…")
-    else:
-        return
+    messages = {
+        "missing": f"search: no index at {engine.path} yet; building it from the sources (once)…",
+        "outdated": f"search: the sources of {engine.path} changed; updating the index…",
+    }
     started = time.monotonic()
-    report = engine.ensure_index()
+    report = engine.ensure_index(announce=lambda state: _say(messages[state]))
     if report is not None:
         _say(f"search: indexed {report.paragraphs} paragraphs in {time.monotonic() - started:.1f} s")
         for message in report.problems:

@@ -112,11 +112,20 @@ class Engine:
 
         return build.outdated(self.path)
 
-    def ensure_index(self, progress: Optional[Callable[[str], None]] = None) -> Optional[BuildReport]:
+    def ensure_index(self, progress: Optional[Callable[[str], None]] = None,
+                     announce: Optional[Callable[[str], None]] = None) -> Optional[BuildReport]:
         """Build the index from the default sources if there is none yet,
-        or update it if its sources changed since it was built."""
+        or update it if its sources changed since it was built; None when
+        it is current.  ``announce`` hears "missing" or "outdated" before
+        the work starts."""
         if self.exists():
-            return self.index(progress=progress) if self.outdated() else None
+            if not self.outdated():
+                return None
+            if announce:
+                announce("outdated")
+            return self.index(progress=progress)
+        if announce:
+            announce("missing")
         sources = default_sources()
         if not any(p.exists() for p in sources):
             raise IndexMissingError(

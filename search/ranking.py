@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .analysis import Position
-from .analysis.analyze import ALT
+from .analysis.analyze import ALT, StoredText
 from .query.compile import Item, Slot
 
 #: Score added for query items that stand close together: PROXIMITY / gap.
@@ -59,52 +59,6 @@ def _slot_match(slot: Slot, pos: Position, part: bool) -> int:
     return PRIMARY if pos.lemmas[0] in primary else SECONDARY
 
 
-class StoredText:
-    """A paragraph's stored analysis, read lazily.
-
-    Only positions near a query term are ever decoded: the slots of the
-    stored strings are searched with one regular expression per query word,
-    so a long paragraph costs what its matches cost, not what its length
-    does.
-    """
-
-    def __init__(self, stored: tuple[str, str, list[int]]) -> None:
-        self.forms, self.lemmas, self.offsets = stored
-        self._cache: dict[int, Position] = {}
-        self._form_slots = self._lemma_slots = None
-
-    def __len__(self) -> int:
-        return len(self.offsets) // 2
-
-    def position(self, i: int) -> Position:
-        found = self._cache.get(i)
-        if found is None:
-            if self._form_slots is None:
-                self._form_slots = self.forms.split(" ")
-                self._lemma_slots = self.lemmas.split(" ")
-            found = self._cache[i] = Position(
-                self.offsets[2 * i], self.offsets[2 * i + 1],
-                tuple(self._form_slots[i].split(ALT)), tuple(self._lemma_slots[i].split(ALT)))
-        return found
-
-    def is_part(self, i: int) -> bool:
-        """Whether position i is a later part of a hyphenated compound: the
-        compound's first position spans the whole word, over it."""
-        if i == 0:
-            return False
-        here, before = self.offsets[2 * i:2 * i + 2], self.offsets[2 * i - 2:2 * i]
-        return before[0] < here[0] and before[1] >= here[1]
-
-    def where(self, slot: Slot) -> list[int]:
-        """Indices of the positions that may match a slot."""
-        pattern = _slot_pattern(slot)
-        found = set()
-        for text in (self.forms, self.lemmas):
-            for m in pattern.finditer(text):
-                found.add(text.count(" ", 0, m.start()))
-        return sorted(found)
-
-
 @lru_cache(maxsize=4096)
 def _slot_pattern(slot: Slot) -> re.Pattern:
     if slot.prefix:
@@ -120,7 +74,7 @@ def _occurrences(item: Item, text: StoredText) -> list[tuple[int, int, int]]:
     found = []
     # In a phrase, compound parts are words of their own ("держави учасниці").
     single = n == 1
-    for i in text.where(item.slots[0]):
+    for i in text.where(_slot_pattern(item.slots[0])):
         if i + n > len(text):
             continue
         grades = []

@@ -58,7 +58,8 @@ class Style:
     def __init__(self, color: bool) -> None:
         self.color = color
 
-    def mark(self, text: str) -> tuple[str, str]:
+    def mark(self) -> tuple[str, str]:
+        """Opening and closing marks of a highlighted word."""
         return ("\x1b[1;33m", "\x1b[0m") if self.color else ("**", "**")
 
     def strong(self, text: str) -> str:
@@ -72,7 +73,7 @@ def as_text(results: Results, style: Style) -> str:
     if not results.hits:
         return f"no paragraphs match {results.query!r}"
     lines = []
-    open_mark, close_mark = style.mark("")
+    open_mark, close_mark = style.mark()
     for hit in results.hits:
         head = f"{hit.rank:>3}. {style.strong(hit.citation)}  {style.dim(f'[{hit.doc} · {hit.lang} · {hit.score:.2f}]')}"
         lines.append(head)
@@ -163,7 +164,8 @@ def render_kwic(found, fmt: str, width: int, color: bool = False) -> str:
     style = Style(color)
     if not found:
         return "no occurrences"
-    open_mark, close_mark = ("\x1b[1;33m", "\x1b[0m") if color else ("", "")
+    # The key column is marked by its place; colour only where there is colour.
+    open_mark, close_mark = style.mark() if color else ("", "")
     form_width = max(len(l.form) for l in found)
     return "\n".join(
         f"{l.left:>{width}}  {open_mark}{l.form:<{form_width}}{close_mark}  {l.right:<{width}}  {style.dim(l.citation)}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -79,10 +80,52 @@ def encode(positions: list[Position]) -> tuple[str, str, list[int]]:
 
 
 def decode(stored: tuple[str, str, list[int]]) -> list[Position]:
-    forms, lems, offsets = stored
-    if not forms:
-        return []
-    return [
-        Position(offsets[2 * i], offsets[2 * i + 1], tuple(f.split(ALT)), tuple(lem.split(ALT)))
-        for i, (f, lem) in enumerate(zip(forms.split(" "), lems.split(" ")))
-    ]
+    """Every position of a stored analysis."""
+    text = StoredText(stored)
+    return [text.position(i) for i in range(len(text))]
+
+
+class StoredText:
+    """A paragraph's stored analysis, read lazily.
+
+    Only positions near a query term are ever decoded: the slots of the
+    stored strings are searched with one regular expression per query word,
+    so a long paragraph costs what its matches cost, not what its length
+    does.
+    """
+
+    def __init__(self, stored: tuple[str, str, list[int]]) -> None:
+        self.forms, self.lemmas, self.offsets = stored
+        self._cache: dict[int, Position] = {}
+        self._form_slots = self._lemma_slots = None
+
+    def __len__(self) -> int:
+        return len(self.offsets) // 2
+
+    def position(self, i: int) -> Position:
+        found = self._cache.get(i)
+        if found is None:
+            if self._form_slots is None:
+                self._form_slots = self.forms.split(" ")
+                self._lemma_slots = self.lemmas.split(" ")
+            found = self._cache[i] = Position(
+                self.offsets[2 * i], self.offsets[2 * i + 1],
+                tuple(self._form_slots[i].split(ALT)), tuple(self._lemma_slots[i].split(ALT)))
+        return found
+
+    def is_part(self, i: int) -> bool:
+        """Whether position i is a later part of a hyphenated compound: the
+        compound's first position spans the whole word, over it."""
+        if i == 0:
+            return False
+        here, before = self.offsets[2 * i:2 * i + 2], self.offsets[2 * i - 2:2 * i]
+        return before[0] < here[0] and before[1] >= here[1]
+
+    def where(self, pattern: re.Pattern) -> list[int]:
+        """Indices of the positions whose terms ``pattern`` finds in the
+        stored strings."""
+        found = set()
+        for text in (self.forms, self.lemmas):
+            for m in pattern.finditer(text):
+                found.add(text.count(" ", 0, m.start()))
+        return sorted(found)

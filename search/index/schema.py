@@ -13,10 +13,11 @@ from whoosh.analysis import Tokenizer
 from whoosh.analysis.acore import Token
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
+from ..analysis.analyze import ALT
+
 #: Bumped whenever the schema or the analysis changes what is indexed; an
 #: index of another version is rebuilt rather than updated.
 SCHEMA_VERSION = 1
-ALT = "|"
 
 
 class SlotTokenizer(Tokenizer):

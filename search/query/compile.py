@@ -57,10 +57,6 @@ class Item:
     text: str
     slots: tuple[Slot, ...]
 
-    @property
-    def is_phrase(self) -> bool:
-        return len(self.slots) > 1
-
 
 @dataclass
 class Compiled:
