@@ -90,7 +90,7 @@ def build(path: Path, roots: list[Path], *, rebuild: bool = False, progress: Pro
         files = discover(roots, problems)
         if not files:
             raise NoSourcesError("nothing to index: " + "; ".join(
-                problems or ["no .txt, .md, .html or .jsonl files in " + ", ".join(map(str, roots))]))
+                [p.removesuffix("; skipped") for p in problems] or ["no .txt, .md, .html or .jsonl files in " + ", ".join(map(str, roots))]))
         in_place = not rebuild and store.exists(path) and store.is_current(path)
         old = store.read_manifest(path).get("files", {}) if in_place else {}
         target = path if in_place else store.fresh_dir(path)
