@@ -12,6 +12,7 @@ from typing import Iterator, Optional
 from .index.store import read_guarded
 from .models import Hit, Results
 from .query.compile import Compiled
+from .query.evaluate import scored_matches
 from .ranking import Evidence, gather
 from .snippet import matches_of, snippet
 
@@ -77,18 +78,13 @@ class Searcher:
 
     def _search(self, compiled: Compiled, filters: list, limit: Optional[int]):
         from whoosh import query as q
-        from whoosh import sorting
 
         searcher = self._current()
-        # Ties at the cut-off are broken by paragraph id, not by Whoosh's
-        # internal document numbers, so an updated index picks the same
-        # candidates as a fresh one.
-        found = searcher.search(
-            compiled.query, limit=limit, filter=q.And(filters) if filters else None,
-            sortedby=[sorting.ScoreFacet(), sorting.FieldFacet("id")],
-        )
-        # A sorted search reports the sort key, (-score, id), as score.
-        return len(found), [(-hit.score[0], hit.fields()) for hit in found]
+        allowed = searcher._filter_to_comb(q.And(filters)) if filters else None
+        found = [(score, doc) for doc, score in scored_matches(searcher, compiled.query).items()
+                 if allowed is None or doc in allowed]
+        chosen = _best(searcher, found, limit)
+        return len(found), [(score, searcher.stored_fields(docnum)) for score, docnum in chosen]
 
     def ranked(self, compiled: Compiled, *, limit: Optional[int], lang: Optional[str] = None,
                doc: Optional[str] = None) -> tuple[int, list[Ranked]]:
@@ -121,6 +117,24 @@ class Searcher:
         found.sort(key=lambda sf: (sf[1]["doc"], sf[1]["ordinal"]))
         for _, fields in found:
             yield fields, gather(compiled.items, fields["analysis"])
+
+
+def _best(searcher, found: list[tuple[float, int]], limit: Optional[int]) -> list[tuple[float, int]]:
+    """The ``limit`` best matches by score, ties broken by paragraph id, not by
+    Whoosh's internal document numbers, so that an updated index picks the
+    same candidates as a fresh one."""
+    found.sort(key=lambda sd: -sd[0])
+    if limit is None or len(found) <= limit:
+        cut = found[-1][0] if found else 0.0
+    else:
+        cut = found[limit - 1][0]
+    chosen = [sd for sd in found if sd[0] > cut]
+    tied = [sd for sd in found if sd[0] == cut]
+    if len(tied) > 1:
+        ids = searcher.reader().column_reader("id")
+        tied.sort(key=lambda sd: ids[sd[1]])
+    chosen += tied
+    return chosen if limit is None else chosen[:limit]
 
 
 def to_hit(rank: int, r: Ranked) -> Hit:

@@ -126,6 +126,9 @@ class StoredText:
         stored strings."""
         found = set()
         for text in (self.forms, self.lemmas):
+            slot = last = 0  # matches come in order: count spaces once
             for m in pattern.finditer(text):
-                found.add(text.count(" ", 0, m.start()))
+                slot += text.count(" ", last, m.start())
+                last = m.start()
+                found.add(slot)
         return sorted(found)
