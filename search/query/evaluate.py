@@ -16,12 +16,18 @@ where a fresh one does.
 
 from __future__ import annotations
 
+from weakref import WeakKeyDictionary
+
 from whoosh import query as q
+from whoosh.fields import ID
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.util.numeric import byte_to_length
 
 Scores = dict[int, float]
+#: Filter terms whose paragraphs each open segment keeps.
+MAX_DOCSETS = 64
+_DOCSETS: "WeakKeyDictionary[object, dict]" = WeakKeyDictionary()
 
 
 def scored_matches(searcher, query) -> Scores:
@@ -61,12 +67,37 @@ class _Segment:
         if kind is q.Or and not node.scale:
             return _sum_union([self.node(child) for child in node.subqueries])
         if kind is q.And:
-            return _sum_intersection([self.node(child) for child in node.subqueries])
+            filters = [c for c in node.subqueries if self.is_filter(c)]
+            scored = [self.node(c) for c in node.subqueries if not self.is_filter(c)]
+            if not scored:
+                return self.whoosh(node)
+            found = _sum_intersection(scored)
+            for term in filters:  # a paragraph's only posting of an ID is worth 1
+                allowed = self.docset(term)
+                found = {doc: score + term.boost for doc, score in found.items() if doc in allowed}
+            return found
         if kind is q.AndNot:
             positive = self.node(node.a)
             excluded = self.node(node.b)
             return {doc: s for doc, s in positive.items() if doc not in excluded}
         return self.whoosh(node)
+
+    def is_filter(self, node) -> bool:
+        """A term of a field without lengths or frequencies (lang:, doc:, …)."""
+        schema = self.searcher.schema
+        return type(node) is q.Term and node.fieldname in schema and isinstance(schema[node.fieldname], ID)
+
+    def docset(self, term) -> frozenset[int]:
+        """The paragraphs of a filter term, kept as long as the segment is
+        open: "lang:uk" may hold every paragraph, too many to read again for
+        every query."""
+        cache = _DOCSETS.setdefault(self.reader, {})
+        key = (term.fieldname, term.text)
+        if key not in cache:
+            if len(cache) >= MAX_DOCSETS:
+                cache.clear()
+            cache[key] = frozenset(self.term(q.Term(term.fieldname, term.text)))
+        return cache[key]
 
     def whoosh(self, node) -> Scores:
         """Whoosh's own matching and scoring, for the kinds of query not
