@@ -12,12 +12,12 @@ from typing import Iterator, Optional
 from .index.store import read_guarded
 from .models import Hit, Results
 from .query.compile import Compiled
-from .query.evaluate import scored_matches
+from .query.evaluate import graded_matches
 from .ranking import Evidence, gather
 from .snippet import matches_of, snippet
 
 #: Candidates read back and re-ranked by evidence, at least.
-MIN_CANDIDATES = 100
+MIN_CANDIDATES = 50
 #: What Whoosh raises when its files are truncated, missing or garbage.
 READ_ERRORS = (OSError, EOFError, ValueError, IndexError, KeyError, struct.error,
                zlib.error, pickle.UnpicklingError)
@@ -81,7 +81,7 @@ class Searcher:
 
         searcher = self._current()
         allowed = searcher._filter_to_comb(q.And(filters)) if filters else None
-        found = [(score, doc) for doc, score in scored_matches(searcher, compiled.query).items()
+        found = [(held, score, doc) for doc, (held, score) in graded_matches(searcher, compiled.query).items()
                  if allowed is None or doc in allowed]
         chosen = _best(searcher, found, limit)
         return len(found), [(score, searcher.stored_fields(docnum)) for score, docnum in chosen]
@@ -119,22 +119,23 @@ class Searcher:
             yield fields, gather(compiled.items, fields["analysis"])
 
 
-def _best(searcher, found: list[tuple[float, int]], limit: Optional[int]) -> list[tuple[float, int]]:
-    """The ``limit`` best matches by score, ties broken by paragraph id, not by
-    Whoosh's internal document numbers, so that an updated index picks the
-    same candidates as a fresh one."""
-    found.sort(key=lambda sd: -sd[0])
+def _best(searcher, found: list[tuple[int, float, int]], limit: Optional[int]) -> list[tuple[float, int]]:
+    """(score, document number) of the ``limit`` best matches: those that
+    hold the most query items, then the highest scores.  Ties at the cut-off
+    are broken by paragraph id, not by Whoosh's internal document numbers,
+    so that an updated index picks the same candidates as a fresh one."""
+    found.sort(key=lambda hsd: (-hsd[0], -hsd[1]))
     if limit is None or len(found) <= limit:
-        cut = found[-1][0] if found else 0.0
+        chosen = found
     else:
-        cut = found[limit - 1][0]
-    chosen = [sd for sd in found if sd[0] > cut]
-    tied = [sd for sd in found if sd[0] == cut]
-    if len(tied) > 1:
-        ids = searcher.reader().column_reader("id")
-        tied.sort(key=lambda sd: ids[sd[1]])
-    chosen += tied
-    return chosen if limit is None else chosen[:limit]
+        cut = found[limit - 1][:2]
+        chosen = [m for m in found if m[:2] > cut]
+        tied = [m for m in found if m[:2] == cut]
+        if len(tied) > 1:
+            ids = searcher.reader().column_reader("id")
+            tied.sort(key=lambda m: ids[m[2]])
+        chosen = (chosen + tied)[:limit]
+    return [(score, doc) for _, score, doc in chosen]
 
 
 def to_hit(rank: int, r: Ranked) -> Hit:

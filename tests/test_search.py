@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from search import QuerySyntaxError
+from search import Engine, QuerySyntaxError
 
 
 def citations(results):
@@ -167,3 +167,20 @@ def test_prefix_expansion_is_capped(engine, monkeypatch):
     full = engine.search("зл*", limit=1000).total
     monkeypatch.setattr(compile_module, "MAX_EXPANSIONS", 1)
     assert 0 < engine.search("зл*", limit=1000).total < full
+
+
+def test_a_paragraph_with_every_word_is_found_among_many_higher_scored_ones(tmp_path):
+    # 160 short paragraphs, each with one of the words many times, outscore a
+    # long paragraph that has both once; it still comes first.
+    src = tmp_path / "src"
+    src.mkdir()
+    short = ["Протокол протоколу протоколом.", "Мігранти мігрантів мігрантам."] * 80
+    filler = " ".join(["Інший текст без тих термінів."] * 40)
+    both = f"{filler} Протокол щодо незаконного ввозу мігрантів. {filler}"
+    (src / "many.md").write_text("\n\n".join(short + [both]) + "\n", encoding="utf-8")
+    with Engine.open(tmp_path / "ix") as eng:
+        eng.index([src])
+        results = eng.search("протокол мігранти", limit=3)
+    assert results.total == 161
+    assert "незаконного ввозу" in results.hits[0].text
+    assert "незаконного ввозу" not in results.hits[1].text

@@ -85,6 +85,9 @@ def decode(stored: tuple[str, str, list[int]]) -> list[Position]:
     return [text.position(i) for i in range(len(text))]
 
 
+_BOUNDARY = " " + ALT
+
+
 class StoredText:
     """A paragraph's stored analysis, read lazily.
 
@@ -123,12 +126,15 @@ class StoredText:
 
     def where(self, pattern: re.Pattern) -> list[int]:
         """Indices of the positions whose terms ``pattern`` finds in the
-        stored strings."""
+        stored strings, where a match starts a term."""
         found = set()
         for text in (self.forms, self.lemmas):
             slot = last = 0  # matches come in order: count spaces once
             for m in pattern.finditer(text):
-                slot += text.count(" ", last, m.start())
-                last = m.start()
+                start = m.start()
+                if start and text[start - 1] not in _BOUNDARY:
+                    continue  # inside a term, not at its start
+                slot += text.count(" ", last, start)
+                last = start
                 found.add(slot)
         return sorted(found)

@@ -120,7 +120,7 @@ class _Compiler:
         if isinstance(node, ast.Seq):
             filters = [p for p in positives if _is_filter(p)]
             scored = [p for p in positives if not _is_filter(p)]
-            positives = filters + ([q.Or(scored)] if scored else [])
+            positives = filters + ([Items(scored)] if scored else [])
         base = q.And(positives) if positives else q.Every()
         return q.AndNot(base, q.Or(negatives)) if negatives else base
 
@@ -185,6 +185,11 @@ def _slot_query(slot: Slot, boost: bool):
 def _span_or(fieldname: str, terms: frozenset[str]):
     leaves = [q.Term(fieldname, t) for t in sorted(terms)]
     return leaves[0] if len(leaves) == 1 else _SpanOr(leaves)
+
+
+class Items(q.Or):
+    """Query items side by side: a paragraph matches with any of them, and
+    the evaluator counts how many it holds, to pick candidates with the most."""
 
 
 class CappedPrefix(q.Prefix):

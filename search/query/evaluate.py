@@ -16,6 +16,7 @@ where a fresh one does.
 
 from __future__ import annotations
 
+from typing import Optional
 from weakref import WeakKeyDictionary
 
 from whoosh import query as q
@@ -23,6 +24,8 @@ from whoosh.fields import ID
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.util.numeric import byte_to_length
+
+from .compile import Items
 
 Scores = dict[int, float]
 #: Filter terms whose paragraphs each open segment keeps.
@@ -32,11 +35,20 @@ _DOCSETS: "WeakKeyDictionary[object, dict]" = WeakKeyDictionary()
 
 def scored_matches(searcher, query) -> Scores:
     """{document number: score} of every paragraph ``query`` matches."""
+    return {doc: score for doc, (_, score) in graded_matches(searcher, query).items()}
+
+
+def graded_matches(searcher, query) -> dict[int, tuple[int, float]]:
+    """{document number: (query items held, score)} of every paragraph
+    ``query`` matches.  Items are counted for a query of items side by side
+    (:class:`~search.query.compile.Items`); otherwise every match holds 1."""
     query = expand_prefixes(searcher, query)
-    found: Scores = {}
+    found: dict[int, tuple[int, float]] = {}
     for sub, offset in searcher.leaf_searchers():
-        part = _Segment(sub).node(query)
-        found.update(((doc + offset, score) for doc, score in part.items()) if offset else part)
+        segment = _Segment(sub)
+        scores = segment.node(query)
+        held = segment.held or {}
+        found.update((doc + offset, (held.get(doc, 1), score)) for doc, score in scores.items())
     return found
 
 
@@ -59,6 +71,8 @@ class _Segment:
         self.searcher = searcher
         self.reader = searcher.reader()
         self._lengths: dict[str, bytes] = {}
+        #: How many of the query's items each paragraph holds.
+        self.held: Optional[dict[int, int]] = None
 
     def node(self, node) -> Scores:
         kind = type(node)
@@ -66,6 +80,11 @@ class _Segment:
             return self.term(node)
         if kind is q.Or and not node.scale:
             return _sum_union([self.node(child) for child in node.subqueries])
+        if kind is Items:
+            parts = [self.node(child) for child in node.subqueries]
+            if self.held is None:
+                self.held = _count_held(parts)
+            return _sum_union(parts)
         if kind is q.And:
             filters = [c for c in node.subqueries if self.is_filter(c)]
             scored = [self.node(c) for c in node.subqueries if not self.is_filter(c)]
@@ -173,6 +192,14 @@ def _sum_union(parts: list[Scores]) -> Scores:
         for doc, score in part.items():
             found[doc] = found[doc] + score if doc in found else score
     return found
+
+
+def _count_held(parts: list[Scores]) -> dict[int, int]:
+    held: dict[int, int] = {}
+    for part in parts:
+        for doc in part:
+            held[doc] = held.get(doc, 0) + 1
+    return held
 
 
 def _sum_intersection(parts: list[Scores]) -> Scores:
