@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import heapq
 import pickle
 import struct
 import threading
 import zlib
 from dataclasses import dataclass
 from typing import Iterator, Optional
+from weakref import WeakKeyDictionary
 
 from .index.store import read_guarded
 from .models import Hit, Results
 from .query.compile import Compiled
-from .query.evaluate import graded_matches
+from .query.evaluate import SegmentMatches, graded_matches
 from .ranking import Evidence, gather
 from .snippet import matches_of, snippet
 
@@ -80,11 +82,14 @@ class Searcher:
         from whoosh import query as q
 
         searcher = self._current()
-        allowed = searcher._filter_to_comb(q.And(filters)) if filters else None
-        found = [(held, score, doc) for doc, (held, score) in graded_matches(searcher, compiled.query).items()
-                 if allowed is None or doc in allowed]
-        chosen = _best(searcher, found, limit)
-        return len(found), [(score, searcher.stored_fields(docnum)) for score, docnum in chosen]
+        parts = graded_matches(searcher, compiled.query)
+        if filters:
+            allowed = searcher._filter_to_comb(q.And(filters))
+            for part in parts:
+                part.scores = {doc: s for doc, s in part.scores.items() if doc + part.offset in allowed}
+        total = sum(len(part.scores) for part in parts)
+        chosen = _best(parts, limit)
+        return total, [(part.scores[doc], part.searcher.stored_fields(doc)) for part, doc in chosen]
 
     def ranked(self, compiled: Compiled, *, limit: Optional[int], lang: Optional[str] = None,
                doc: Optional[str] = None) -> tuple[int, list[Ranked]]:
@@ -119,23 +124,40 @@ class Searcher:
             yield fields, gather(compiled.items, fields["analysis"])
 
 
-def _best(searcher, found: list[tuple[int, float, int]], limit: Optional[int]) -> list[tuple[float, int]]:
-    """(score, document number) of the ``limit`` best matches: those that
-    hold the most query items, then the highest scores.  Ties at the cut-off
-    are broken by paragraph id, not by Whoosh's internal document numbers,
-    so that an updated index picks the same candidates as a fresh one."""
-    found.sort(key=lambda hsd: (-hsd[0], -hsd[1]))
-    if limit is None or len(found) <= limit:
-        chosen = found
-    else:
-        cut = found[limit - 1][:2]
-        chosen = [m for m in found if m[:2] > cut]
-        tied = [m for m in found if m[:2] == cut]
-        if len(tied) > 1:
-            ids = searcher.reader().column_reader("id")
-            tied.sort(key=lambda m: ids[m[2]])
-        chosen = (chosen + tied)[:limit]
-    return [(score, doc) for _, score, doc in chosen]
+def _best(parts: list[SegmentMatches], limit: Optional[int]) -> list[tuple[SegmentMatches, int]]:
+    """The ``limit`` best matches (all with None): those that hold the most
+    query items, then the highest scores.  Ties at the cut-off are broken by
+    paragraph id, not by Whoosh's internal document numbers, so that an
+    updated index picks the same candidates as a fresh one."""
+    if limit is None:
+        return [(part, doc) for part in parts for doc in part.scores]
+    # The best limit + 1 of each segment hold the best limit + 1 of all.
+    tops = [(part.grade(doc), part, doc) for part in parts
+            for doc in heapq.nlargest(limit + 1, part.scores, key=_sort_key(part))]
+    tops.sort(key=lambda t: t[0], reverse=True)
+    if len(tops) <= limit or tops[limit][0] != tops[limit - 1][0]:
+        return [(part, doc) for _, part, doc in tops[:limit]]
+    cut = tops[limit - 1][0]
+    better = [(part, doc) for grade, part, doc in tops if grade > cut]
+    held, score = cut
+    tied = [(part, doc) for part in parts for doc, s in part.scores.items()
+            if s == score and (part.held is None or part.held.get(doc, 1) == held)]
+    tied.sort(key=lambda pd: _paragraph_ids(pd[0].searcher.reader())[pd[1]])
+    return better + tied[:limit - len(better)]
+
+
+def _sort_key(part: SegmentMatches):
+    return part.scores.__getitem__ if part.held is None else part.grade
+
+
+#: The paragraph-id column of each open segment.
+_IDS: "WeakKeyDictionary[object, object]" = WeakKeyDictionary()
+
+
+def _paragraph_ids(reader):
+    if reader not in _IDS:
+        _IDS[reader] = reader.column_reader("id")
+    return _IDS[reader]
 
 
 def to_hit(rank: int, r: Ranked) -> Hit:

@@ -16,6 +16,8 @@ where a fresh one does.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from itertools import accumulate
 from typing import Optional
 from weakref import WeakKeyDictionary
 
@@ -31,25 +33,41 @@ Scores = dict[int, float]
 #: Filter terms whose paragraphs each open segment keeps.
 MAX_DOCSETS = 64
 _DOCSETS: "WeakKeyDictionary[object, dict]" = WeakKeyDictionary()
+#: Field lengths of every paragraph, by open segment.
+_LENGTHS: "WeakKeyDictionary[object, dict]" = WeakKeyDictionary()
+
+
+@dataclass
+class SegmentMatches:
+    """The matches of a query in one segment of the index."""
+
+    searcher: object  # the segment's Whoosh searcher
+    offset: int  # of its document numbers in the whole index
+    scores: Scores  # by document number within the segment
+    #: Query items each paragraph holds, for a query of items side by side
+    #: (:class:`~search.query.compile.Items`); otherwise every match holds 1.
+    held: Optional[dict[int, int]] = None
+
+    def grade(self, doc: int) -> tuple[int, float]:
+        return (self.held.get(doc, 1) if self.held is not None else 1), self.scores[doc]
+
+
+def graded_matches(searcher, query) -> list[SegmentMatches]:
+    """Every paragraph ``query`` matches, with its score and the number of
+    query items it holds, segment by segment."""
+    query = expand_prefixes(searcher, query)
+    found = []
+    for sub, offset in searcher.leaf_searchers():
+        segment = _Segment(sub)
+        scores = segment.node(query)
+        found.append(SegmentMatches(sub, offset, scores, segment.held))
+    return found
 
 
 def scored_matches(searcher, query) -> Scores:
     """{document number: score} of every paragraph ``query`` matches."""
-    return {doc: score for doc, (_, score) in graded_matches(searcher, query).items()}
-
-
-def graded_matches(searcher, query) -> dict[int, tuple[int, float]]:
-    """{document number: (query items held, score)} of every paragraph
-    ``query`` matches.  Items are counted for a query of items side by side
-    (:class:`~search.query.compile.Items`); otherwise every match holds 1."""
-    query = expand_prefixes(searcher, query)
-    found: dict[int, tuple[int, float]] = {}
-    for sub, offset in searcher.leaf_searchers():
-        segment = _Segment(sub)
-        scores = segment.node(query)
-        held = segment.held or {}
-        found.update((doc + offset, (held.get(doc, 1), score)) for doc, score in scores.items())
-    return found
+    return {part.offset + doc: score for part in graded_matches(searcher, query)
+            for doc, score in part.scores.items()}
 
 
 def expand_prefixes(searcher, query):
@@ -70,7 +88,6 @@ class _Segment:
     def __init__(self, searcher) -> None:
         self.searcher = searcher
         self.reader = searcher.reader()
-        self._lengths: dict[str, bytes] = {}
         #: How many of the query's items each paragraph holds.
         self.held: Optional[dict[int, int]] = None
 
@@ -140,50 +157,72 @@ class _Segment:
             return {}
         scorer = self.searcher.weighting.scorer(self.searcher, node.fieldname, text)
         postings = self.reader.postings(node.fieldname, text)
-        if not hasattr(postings, "_read_weights"):
+        if not hasattr(postings, "_read_data"):
             return self.whoosh(node)
         if type(scorer) is WeightScorer:  # a field without lengths: lang, doc, …
-            return {doc: tf * node.boost for doc, tf in _postings(postings)}
+            return _weights(postings, node.boost)
         lengths = self.lengths(node.fieldname) if type(scorer) is BM25FScorer else None
         if lengths is None:
             return self.whoosh(node)
         return _bm25(postings, lengths, scorer, node.boost)
 
-    def lengths(self, fieldname: str):
-        """The field's length byte of every paragraph of the segment, read
-        at once instead of one paragraph at a time."""
-        if fieldname not in self._lengths:
+    def lengths(self, fieldname: str) -> Optional[bytes]:
+        """The field's length byte of every paragraph of the segment, read at
+        once and kept while the segment is open."""
+        cache = _LENGTHS.setdefault(self.reader, {})
+        if fieldname not in cache:
             try:
                 column = self.reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
                 raw = column._dbfile.get(column._basepos, column._count)
             except AttributeError:  # another column layout: Whoosh scores it
-                raw = None
-            self._lengths[fieldname] = raw
-        return self._lengths[fieldname]
+                cache[fieldname] = None
+            else:  # paragraphs past the column's end have length 0
+                cache[fieldname] = bytes(raw) + bytes(max(0, self.reader.doc_count_all() - len(raw)))
+        return cache[fieldname]
 
 
-def _bm25(postings, lengths: bytes, scorer: BM25FScorer, boost: float) -> Scores:
-    """BM25F of one term in every paragraph of its postings (Whoosh's formula:
-    ``whoosh.scoring.bm25``), block by block."""
-    idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
-    count = len(lengths)
+def _blocks(postings):
+    """(document numbers, weights) of each block of a term's postings.
+
+    Whoosh's matcher decodes document numbers with a Python generator and
+    hands them out one call at a time; here a block is decoded at once
+    (``accumulate`` undoes the delta coding).  Weights are None when all are
+    1, a float when all are equal, an array otherwise.
+    """
+    while postings.is_active():
+        if postings._data is None:
+            postings._read_data()
+        raw, weights = postings._data[0], postings._data[1]
+        yield (raw if postings._byteids else accumulate(raw)), weights
+        postings._next_block()
+
+
+def _weights(postings, boost: float) -> Scores:
     found: Scores = {}
-    for doc, tf in _postings(postings):
-        fl = byte_to_length(lengths[doc]) if doc < count else 0
-        score = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
-        found[doc] = score * boost if boost != 1.0 else score
+    for ids, weights in _blocks(postings):
+        if weights is None or isinstance(weights, float):
+            value = (1.0 if weights is None else weights) * boost
+            found.update(dict.fromkeys(ids, value))
+        else:
+            found.update((doc, tf * boost) for doc, tf in zip(ids, weights))
     return found
 
 
-def _postings(postings):
-    """(document number, weight) of every posting, decoded a block at a time
-    (the per-posting calls of Whoosh's matcher interface cost more than the
-    scoring)."""
-    while postings.is_active():
-        postings._read_ids()
-        postings._read_weights()
-        yield from zip(postings._ids, postings._weights)
-        postings._next_block()
+def _bm25(postings, lengths: bytes, scorer: BM25FScorer, boost: float) -> Scores:
+    """BM25F of one term in every paragraph of its postings: Whoosh's formula
+    (``whoosh.scoring.bm25``) with the length part looked up by length byte."""
+    idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+    norm = [k1 * ((1 - b) + b * byte_to_length(i) / avgfl) for i in range(256)]
+    top = idf * (k1 + 1) * boost
+    found: Scores = {}
+    for ids, weights in _blocks(postings):
+        if weights is None or isinstance(weights, float):
+            tf = 1.0 if weights is None else weights
+            by_length = [top * tf / (tf + n) for n in norm]
+            found.update({doc: by_length[lengths[doc]] for doc in ids})
+        else:
+            found.update({doc: top * tf / (tf + norm[lengths[doc]]) for doc, tf in zip(ids, weights)})
+    return found
 
 
 def _sum_union(parts: list[Scores]) -> Scores:
