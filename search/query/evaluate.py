@@ -17,6 +17,7 @@ where a fresh one does.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import accumulate
 from typing import Optional
 from weakref import WeakKeyDictionary
@@ -211,18 +212,22 @@ def _weights(postings, boost: float) -> Scores:
 def _bm25(postings, lengths: bytes, scorer: BM25FScorer, boost: float) -> Scores:
     """BM25F of one term in every paragraph of its postings: Whoosh's formula
     (``whoosh.scoring.bm25``) with the length part looked up by length byte."""
-    idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
-    norm = [k1 * ((1 - b) + b * byte_to_length(i) / avgfl) for i in range(256)]
-    top = idf * (k1 + 1) * boost
+    norm = _length_norms(scorer.avgfl, scorer.B, scorer.K1)
+    top = scorer.idf * (scorer.K1 + 1) * boost
     found: Scores = {}
     for ids, weights in _blocks(postings):
         if weights is None or isinstance(weights, float):
             tf = 1.0 if weights is None else weights
-            by_length = [top * tf / (tf + n) for n in norm]
-            found.update({doc: by_length[lengths[doc]] for doc in ids})
+            found.update({doc: top * tf / (tf + norm[lengths[doc]]) for doc in ids})
         else:
             found.update({doc: top * tf / (tf + norm[lengths[doc]]) for doc, tf in zip(ids, weights)})
     return found
+
+
+@lru_cache(maxsize=64)
+def _length_norms(avgfl: float, b: float, k1: float) -> tuple[float, ...]:
+    """The length part of BM25 for each of Whoosh's 256 length bytes."""
+    return tuple(k1 * ((1 - b) + b * byte_to_length(i) / avgfl) for i in range(256))
 
 
 def _sum_union(parts: list[Scores]) -> Scores:
