@@ -60,3 +60,25 @@ def test_scores_equal_whooshs_own(segmented_index, text):
     assert expected, text  # every query here matches something
     for doc, score in expected.items():
         assert found[doc] == pytest.approx(score, rel=1e-9, abs=1e-12), (text, doc)
+
+
+def test_deleted_paragraphs_are_not_matched(tmp_path):
+    """Whoosh marks deletions without rewriting postings; the evaluator must
+    not read past them (our updates fold such segments, other writers may not)."""
+    from tests.conftest import SOURCES
+
+    with Engine.open(tmp_path / "ix") as eng:
+        eng.index([SOURCES])
+        victim = eng.search("група").hits[0].id
+    ix = index.open_dir(str(tmp_path / "ix"))
+    writer = ix.writer()
+    writer.delete_by_term("id", victim)
+    writer.commit(merge=False)
+    compiled = compile_query(parse("група"), "група")
+    with index.open_dir(str(tmp_path / "ix")).searcher() as searcher:
+        assert searcher.reader().has_deletions()
+        expected = {hit.docnum: hit.score for hit in searcher.search(compiled.query, limit=None)}
+        found = scored_matches(searcher, compiled.query)
+        gone = {d for d in range(searcher.doc_count_all()) if searcher.reader().is_deleted(d)}
+    assert gone and not gone & found.keys()
+    assert found.keys() == expected.keys()
