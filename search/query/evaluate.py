@@ -31,8 +31,7 @@ from whoosh.util.numeric import byte_to_length
 from .compile import Items
 
 Scores = dict[int, float]
-#: Filter terms whose paragraphs each open segment keeps.
-MAX_DOCSETS = 64
+#: Paragraphs of filter terms, by open segment.
 _DOCSETS: "WeakKeyDictionary[object, dict]" = WeakKeyDictionary()
 #: Field lengths of every paragraph, by open segment.
 _LENGTHS: "WeakKeyDictionary[object, dict]" = WeakKeyDictionary()
@@ -131,9 +130,11 @@ class _Segment:
         cache = _DOCSETS.setdefault(self.reader, {})
         key = (term.fieldname, term.text)
         if key not in cache:
-            if len(cache) >= MAX_DOCSETS:
+            found = frozenset(self.term(q.Term(term.fieldname, term.text)))
+            # Memory stays within twice the segment's paragraph numbers.
+            if sum(map(len, cache.values())) + len(found) > 2 * self.reader.doc_count_all():
                 cache.clear()
-            cache[key] = frozenset(self.term(q.Term(term.fieldname, term.text)))
+            cache[key] = found
         return cache[key]
 
     def whoosh(self, node) -> Scores:
