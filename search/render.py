@@ -207,7 +207,8 @@ def render_explanation(explanation, fmt: str) -> str:
             how = "dictionary" if found["known"] else "predicted"
             lines.append(f"    {lang}: {', '.join(found['lemmas'])} ({how})")
     lines.append(f"whoosh  {explanation.whoosh_query}")
-    lines.append("ranking " + ("items matched, then exact forms, then score" if explanation.tiered
+    lines.append("ranking " + ("items matched, then exact forms, then most likely readings, then score"
+                               if explanation.tiered
                                else "score (alternatives joined by OR)"))
     for hit in explanation.hits:
         terms = ", ".join(f"{field}:{term}" for field, term in hit.terms)
