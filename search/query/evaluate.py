@@ -25,7 +25,7 @@ from weakref import WeakKeyDictionary
 from whoosh import query as q
 from whoosh.fields import ID
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-from whoosh.scoring import BM25FScorer, WeightScorer
+from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
 from .compile import Items
@@ -56,9 +56,10 @@ def graded_matches(searcher, query) -> list[SegmentMatches]:
     """Every paragraph ``query`` matches, with its score and the number of
     query items it holds, segment by segment."""
     query = expand_prefixes(searcher, query)
+    stats = _Stats(searcher)
     found = []
     for sub, offset in searcher.leaf_searchers():
-        segment = _Segment(sub)
+        segment = _Segment(sub, stats)
         scores = segment.node(query)
         found.append(SegmentMatches(sub, offset, scores, segment.held))
     return found
@@ -84,8 +85,29 @@ def expand_prefixes(searcher, query):
     return query.accept(expand)
 
 
-class _Segment:
+class _Stats:
+    """BM25 statistics of the whole index, looked up once per query rather
+    than once per segment (Whoosh's scorer sums field lengths over every
+    segment each time it is made)."""
+
     def __init__(self, searcher) -> None:
+        self.searcher = searcher
+        weighting = searcher.weighting
+        self.bm25 = type(weighting) is BM25F
+        self._avgfl: dict[str, float] = {}
+
+    def term(self, fieldname: str, text: bytes) -> tuple[float, float, float, float]:
+        """(idf, average field length, B, K1) of a term."""
+        weighting = self.searcher.weighting
+        if fieldname not in self._avgfl:
+            self._avgfl[fieldname] = self.searcher.avg_field_length(fieldname) or 1
+        b = weighting._field_B.get(fieldname, weighting.B)
+        return self.searcher.idf(fieldname, text), self._avgfl[fieldname], b, weighting.K1
+
+
+class _Segment:
+    def __init__(self, searcher, stats: _Stats) -> None:
+        self.stats = stats
         self.searcher = searcher
         self.reader = searcher.reader()
         #: How many of the query's items each paragraph holds.
@@ -157,16 +179,15 @@ class _Segment:
             return {}
         if (node.fieldname, text) not in self.reader:
             return {}
-        scorer = self.searcher.weighting.scorer(self.searcher, node.fieldname, text)
         postings = self.reader.postings(node.fieldname, text)
-        if not hasattr(postings, "_read_data"):
+        if not self.stats.bm25 or not hasattr(postings, "_read_data"):
             return self.whoosh(node)
-        if type(scorer) is WeightScorer:  # a field without lengths: lang, doc, …
+        if not field.scorable:  # no lengths (lang, doc, …): Whoosh scores the weight
             return _weights(postings, node.boost)
-        lengths = self.lengths(node.fieldname) if type(scorer) is BM25FScorer else None
+        lengths = self.lengths(node.fieldname)
         if lengths is None:
             return self.whoosh(node)
-        return _bm25(postings, lengths, scorer, node.boost)
+        return _bm25(postings, lengths, self.stats.term(node.fieldname, text), node.boost)
 
     def lengths(self, fieldname: str) -> Optional[bytes]:
         """The field's length byte of every paragraph of the segment, read at
@@ -210,11 +231,12 @@ def _weights(postings, boost: float) -> Scores:
     return found
 
 
-def _bm25(postings, lengths: bytes, scorer: BM25FScorer, boost: float) -> Scores:
+def _bm25(postings, lengths: bytes, stats: tuple[float, float, float, float], boost: float) -> Scores:
     """BM25F of one term in every paragraph of its postings: Whoosh's formula
     (``whoosh.scoring.bm25``) with the length part looked up by length byte."""
-    norm = _length_norms(scorer.avgfl, scorer.B, scorer.K1)
-    top = scorer.idf * (scorer.K1 + 1) * boost
+    idf, avgfl, b, k1 = stats
+    norm = _length_norms(avgfl, b, k1)
+    top = idf * (k1 + 1) * boost
     found: Scores = {}
     for ids, weights in _blocks(postings):
         if weights is None or isinstance(weights, float):
