@@ -82,3 +82,32 @@ def test_deleted_paragraphs_are_not_matched(tmp_path):
         gone = {d for d in range(searcher.doc_count_all()) if searcher.reader().is_deleted(d)}
     assert gone and not gone & found.keys()
     assert found.keys() == expected.keys()
+
+
+def test_phrases_over_many_posting_blocks_equal_whooshs(tmp_path):
+    # Postings of several blocks (Whoosh writes 128 per block), words in and
+    # out of order, a rare word beside a frequent one: the evaluator reads
+    # the rare slot first and skips blocks of the frequent one.
+    src = tmp_path / "src"
+    src.mkdir()
+    paragraphs = []
+    for i in range(900):
+        words = ["зелений ліс шумить" if i % 3 == 0 else "ліс зелений стоїть", "нове слово"]
+        if i % 5 == 0:
+            words.append("зелена трава")
+        if i in (7, 450, 899):
+            words.append("рідкісне слово")
+        paragraphs.append(f"Абзац {i}: " + ", ".join(words) + ".")
+    (src / "many.md").write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    with Engine.open(tmp_path / "ix") as eng:
+        eng.index([src])
+    phrases = ['"зелений ліс"', '"зелені ліси"', '"ліс зелений"', '"зелена трава"', '"рідкісне слово"',
+               '"слово рідкісне"', '"шумить ліс"']
+    with index.open_dir(str(tmp_path / "ix")).searcher() as searcher:
+        for text in phrases:
+            compiled = compile_query(parse(text), text)
+            expected = {hit.docnum: hit.score for hit in searcher.search(compiled.query, limit=None)}
+            found = scored_matches(searcher, compiled.query)
+            assert found.keys() == expected.keys(), text
+            for doc, score in expected.items():
+                assert found[doc] == pytest.approx(score, rel=1e-9), text

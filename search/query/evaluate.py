@@ -18,12 +18,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
+from bisect import bisect_right
+from itertools import accumulate, repeat
 from typing import Optional
 from weakref import WeakKeyDictionary
 
 from whoosh import query as q
 from whoosh.fields import ID
+from whoosh.query import spans
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
@@ -134,11 +136,102 @@ class _Segment:
                 allowed = self.docset(term)
                 found = {doc: score + term.boost for doc, score in found.items() if doc in allowed}
             return found
+        if kind is spans.SpanNear2 and _is_plain_phrase(node):
+            return self.phrase(node)
         if kind is q.AndNot:
             positive = self.node(node.a)
             excluded = self.node(node.b)
             return {doc: s for doc, s in positive.items() if doc not in excluded}
         return self.whoosh(node)
+
+    def phrase(self, node) -> Scores:
+        """Paragraphs where a term of each slot follows a term of the slot
+        before, scored as Whoosh scores such a phrase: the sum of its terms'
+        scores.  The slot with the fewest postings is read first; the others
+        only in blocks that can hold its paragraphs, and positions are
+        decoded only where every slot is present (Whoosh builds span objects
+        for every paragraph that holds all the words)."""
+        slots = [list(sub.subqs) if isinstance(sub, spans.SpanOr) else [sub] for sub in node.qs]
+        order = sorted(range(len(slots)), key=lambda i: self.frequency(slots[i]))
+        scores: list[Scores] = [{} for _ in slots]
+        values: list[dict[int, list[bytes]]] = [{} for _ in slots]
+        candidates: Optional[list[int]] = None
+        for i in order:
+            for term in slots[i]:
+                self.read_slot_term(term, candidates, scores[i], values[i])
+            common = set(scores[i]) if candidates is None else set(candidates).intersection(scores[i])
+            candidates = sorted(common)
+            if not candidates:
+                return {}
+        decode = [self.searcher.schema[terms[0].fieldname].format.decode_positions for terms in slots]
+        boost = getattr(node, "boost", 1.0)  # set by the compiler on exact-form phrases
+        found: Scores = {}
+        for doc in candidates:
+            chain = {p for v in values[0][doc] for p in decode[0](v)}
+            for k in range(1, len(slots)):
+                chain = {p + 1 for p in chain}.intersection(p for v in values[k][doc] for p in decode[k](v))
+                if not chain:
+                    break
+            else:
+                found[doc] = sum(part[doc] for part in scores) * boost
+        return found
+
+    def frequency(self, terms) -> int:
+        total = 0
+        for term in terms:
+            field = self.searcher.schema[term.fieldname]
+            total += self.reader.doc_frequency(term.fieldname, field.to_bytes(term.text))
+        return total
+
+    def read_slot_term(self, term, candidates: Optional[list[int]], scores: Scores,
+                       values: dict[int, list[bytes]]) -> None:
+        """Add one term's scores and position values to its slot's, for the
+        candidate paragraphs only (all when None), skipping blocks that
+        cannot hold one."""
+        field = self.searcher.schema[term.fieldname]
+        text = field.to_bytes(term.text)
+        if (term.fieldname, text) not in self.reader:
+            return
+        postings = self.reader.postings(term.fieldname, text)
+        lengths = self.lengths(term.fieldname)
+        if not hasattr(postings, "_read_values") or lengths is None:
+            found = self.whoosh(q.Term(term.fieldname, term.text, boost=term.boost))
+            postings = self.reader.postings(term.fieldname, text)
+            wanted = None if candidates is None else set(candidates)
+            while postings.is_active():
+                doc = postings.id()
+                if doc in found and (wanted is None or doc in wanted):
+                    scores[doc] = scores.get(doc, 0.0) + found[doc]
+                    values.setdefault(doc, []).append(postings.value())
+                postings.next()
+            return
+        idf, avgfl, b, k1 = self.stats.term(term.fieldname, text)
+        norm = _length_norms(avgfl, b, k1)
+        top = idf * (k1 + 1) * term.boost
+        wanted = None if candidates is None else set(candidates)
+        last = -1  # the last document number of the block before
+        while postings.is_active():
+            block_max = postings.block_max_id()
+            if candidates is not None:
+                i = bisect_right(candidates, last)
+                if i == len(candidates):
+                    break
+                if candidates[i] > block_max:
+                    last = block_max
+                    postings._next_block()
+                    continue
+            postings._read_values()
+            raw, weights = postings._data[0], postings._data[1]
+            ids = raw if postings._byteids else accumulate(raw)
+            if weights is None or isinstance(weights, float):
+                weights = repeat(1.0 if weights is None else weights)
+            for doc, tf, value in zip(ids, weights, postings._values):
+                if wanted is None or doc in wanted:
+                    score = top * tf / (tf + norm[lengths[doc]])
+                    scores[doc] = scores[doc] + score if doc in scores else score
+                    values.setdefault(doc, []).append(value)
+            last = block_max
+            postings._next_block()
 
     def is_filter(self, node) -> bool:
         """A term of a field without lengths or frequencies (lang:, doc:, …)."""
@@ -259,6 +352,17 @@ def _sum_union(parts: list[Scores]) -> Scores:
         for doc, score in part.items():
             found[doc] = found[doc] + score if doc in found else score
     return found
+
+
+def _is_plain_phrase(node) -> bool:
+    """Words side by side in order, each a term or an OR of terms of one
+    positional field: what the query compiler makes of a quoted phrase."""
+    if (node.slop, node.ordered, node.mindist) != (1, True, 1):
+        return False
+    slots = [sub.subqs if isinstance(sub, spans.SpanOr) else [sub] for sub in node.qs]
+    terms = [t for slot in slots for t in slot]
+    return bool(terms) and all(slot for slot in slots) and all(type(t) is q.Term for t in terms) \
+        and len({t.fieldname for t in terms}) == 1
 
 
 def _count_held(parts: list[Scores]) -> dict[int, int]:
