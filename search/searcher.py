@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import heapq
 import pickle
 import struct
 import threading
@@ -132,8 +131,7 @@ def _best(parts: list[SegmentMatches], limit: Optional[int]) -> list[tuple[Segme
     if limit is None:
         return [(part, doc) for part in parts for doc in part.scores]
     # The best limit + 1 of each segment hold the best limit + 1 of all.
-    tops = [(part.grade(doc), part, doc) for part in parts
-            for doc in heapq.nlargest(limit + 1, part.scores, key=_sort_key(part))]
+    tops = [(part.grade(doc), part, doc) for part in parts for doc in part.best(limit + 1)]
     tops.sort(key=lambda t: t[0], reverse=True)
     if len(tops) <= limit or tops[limit][0] != tops[limit - 1][0]:
         return [(part, doc) for _, part, doc in tops[:limit]]
@@ -144,10 +142,6 @@ def _best(parts: list[SegmentMatches], limit: Optional[int]) -> list[tuple[Segme
             if s == score and (part.held is None or part.held.get(doc, 1) == held)]
     tied.sort(key=lambda pd: _paragraph_ids(pd[0].searcher.reader())[pd[1]])
     return better + tied[:limit - len(better)]
-
-
-def _sort_key(part: SegmentMatches):
-    return part.scores.__getitem__ if part.held is None else part.grade
 
 
 #: The paragraph-id column of each open segment.

@@ -184,3 +184,12 @@ def test_a_paragraph_with_every_word_is_found_among_many_higher_scored_ones(tmp_
     assert results.total == 161
     assert "незаконного ввозу" in results.hits[0].text
     assert "незаконного ввозу" not in results.hits[1].text
+
+
+def test_alternatives_beside_word_groups_are_all_returned(engine):
+    # "(a b) OR c": paragraphs with only c are matches too, graded like any other.
+    results = engine.search("(злочинна група) OR мігрантів", limit=1000)
+    assert len(results.hits) == results.total > 0
+    texts = [h.text.lower() for h in results.hits]
+    assert any("мігрант" in t and "груп" not in t for t in texts)
+    assert any("груп" in t and "мігрант" not in t for t in texts)

@@ -16,6 +16,7 @@ where a fresh one does.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 from functools import lru_cache
 from bisect import bisect_right
@@ -31,6 +32,7 @@ from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
 from .compile import Items
+from .syntax import FIELDS as FILTER_FIELDS
 
 Scores = dict[int, float]
 #: Paragraphs of filter terms, by open segment.
@@ -53,12 +55,27 @@ class SegmentMatches:
     def grade(self, doc: int) -> tuple[int, float]:
         return (self.held.get(doc, 1) if self.held is not None else 1), self.scores[doc]
 
+    def best(self, n: int) -> list[int]:
+        """The ``n`` best paragraphs by grade (ties in any order), found level
+        by level of items held: a key function per paragraph would cost more
+        than the scoring."""
+        score = self.scores.__getitem__
+        if self.held is None:
+            return heapq.nlargest(n, self.scores, key=score)
+        found: list[int] = []
+        for level in sorted(set(self.held.values()), reverse=True):
+            docs = [doc for doc, held in self.held.items() if held == level and doc in self.scores]
+            found += heapq.nlargest(n - len(found), docs, key=score)
+            if len(found) >= n:
+                break
+        return found
+
 
 def graded_matches(searcher, query) -> list[SegmentMatches]:
     """Every paragraph ``query`` matches, with its score and the number of
     query items it holds, segment by segment."""
     query = expand_prefixes(searcher, query)
-    stats = _Stats(searcher)
+    stats = _Stats(searcher, _top_items(query))
     found = []
     for sub, offset in searcher.leaf_searchers():
         segment = _Segment(sub, stats)
@@ -92,8 +109,10 @@ class _Stats:
     than once per segment (Whoosh's scorer sums field lengths over every
     segment each time it is made)."""
 
-    def __init__(self, searcher) -> None:
+    def __init__(self, searcher, top_items=None) -> None:
         self.searcher = searcher
+        #: The items whose count grades every match, if the query has them.
+        self.top_items = top_items
         weighting = searcher.weighting
         self.bm25 = type(weighting) is BM25F
         self._avgfl: dict[str, float] = {}
@@ -123,7 +142,7 @@ class _Segment:
             return _sum_union([self.node(child) for child in node.subqueries])
         if kind is Items:
             parts = [self.node(child) for child in node.subqueries]
-            if self.held is None:
+            if node is self.stats.top_items:
                 self.held = _count_held(parts)
             return _sum_union(parts)
         if kind is q.And:
@@ -365,6 +384,17 @@ def _is_plain_phrase(node) -> bool:
         and len({t.fieldname for t in terms}) == 1
 
 
+def _top_items(query):
+    """The Items node every match of ``query`` passes through (items side by
+    side, maybe with filters and exclusions), or None."""
+    if type(query) is q.AndNot:
+        return _top_items(query.a)
+    if type(query) is q.And:
+        scored = [c for c in query.subqueries if not (type(c) is q.Term and c.fieldname in FILTER_FIELDS)]
+        return _top_items(scored[0]) if len(scored) == 1 else None
+    return query if type(query) is Items else None
+
+
 def _count_held(parts: list[Scores]) -> dict[int, int]:
     held: dict[int, int] = {}
     for part in parts:
@@ -374,7 +404,7 @@ def _count_held(parts: list[Scores]) -> dict[int, int]:
 
 
 def _sum_intersection(parts: list[Scores]) -> Scores:
-    if not parts:
-        return {}
+    if len(parts) < 2:
+        return parts[0] if parts else {}
     common = set(min(parts, key=len)).intersection(*parts)
     return {doc: sum(part[doc] for part in parts) for doc in common}
