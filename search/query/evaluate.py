@@ -1,13 +1,13 @@
 """Every match of a compiled query with its BM25F score, term at a time.
 
 Whoosh scores a query by walking a tree of matchers paragraph by paragraph,
-about 20 µs of Python per matching paragraph: most of a query's time.  Word
-queries, the common case, are terms combined by OR, AND and AND NOT, and
-their scores are sums of per-term BM25F scores.  Those are computed here from
-each term's postings, read a block at a time, into dictionaries; the same
-formula and statistics as Whoosh's, so the scores agree with Whoosh's (a test
-compares them).  Anything else in the tree (phrases, prefixes, match-all) is
-still matched and scored by Whoosh, and combined the same way.
+about 20 µs of Python per matching paragraph: most of a query's time.  What
+the query compiler makes (terms combined by OR, AND and AND NOT, phrases,
+prefixes) is scored here instead, from each term's postings read a block at
+a time into dictionaries: BM25F sums with the same formula and statistics as
+Whoosh's, so the scores agree with Whoosh's (a test compares them).
+Anything else in the tree (match-all, a segment with deletions) is still
+matched and scored by Whoosh, and combined the same way.
 
 Scores are summed in query order for every paragraph, so they do not depend
 on how the index is split into segments: an updated index ties exactly
