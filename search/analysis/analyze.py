@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from ..ingest.normalize import script_variants
 from ..lang import ABBREVIATIONS
@@ -15,9 +15,10 @@ from .tokenize import Token, tokenize
 ALT = "|"
 
 
-@dataclass(frozen=True)
-class Position:
-    """One word position: what the text has there and what it may mean."""
+class Position(NamedTuple):
+    """One word position: what the text has there and what it may mean (a
+    tuple, not a dataclass: a paragraph has thousands and every build makes
+    all of them)."""
 
     start: int  # character offsets of the word in the text
     end: int

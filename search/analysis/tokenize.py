@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..ingest.normalize import APOSTROPHES
 
@@ -17,8 +17,9 @@ HYPHEN = re.compile(_HYPHEN)
 MAX_WORD = 64
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """A word and its character offsets (a tuple: texts have many words)."""
+
     text: str
     start: int
     end: int
@@ -26,6 +27,8 @@ class Token:
     @property
     def parts(self) -> list["Token"]:
         """The pieces of a hyphenated compound, each with its own offsets."""
+        if not HYPHEN.search(self.text):
+            return [self]
         out, offset = [], self.start
         for piece in HYPHEN.split(self.text):
             out.append(Token(piece, offset, offset + len(piece)))
