@@ -66,7 +66,6 @@ class Searcher:
             self._searcher = self._ix.searcher()
         return self._searcher
 
-
     def candidates(self, compiled: Compiled, *, limit: Optional[int], lang: Optional[str] = None,
                    doc: Optional[str] = None) -> tuple[int, list[tuple[float, dict]]]:
         """The total number of matches and the best ``limit`` of them (all
