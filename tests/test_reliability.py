@@ -286,6 +286,61 @@ def test_sigkill_at_many_moments_of_a_first_build_and_of_an_update(tmp_path, sou
     assert hits >= 10, f"only {hits} kills hit a running update"
 
 
+def _children(pid: int) -> list[int]:
+    """Live (not zombie) processes whose parent is ``pid`` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z" and int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_sigkill_during_a_parallel_update_keeps_the_index_and_stops_the_workers(tmp_path, sources_copy):
+    ix, fresh, snapshot = tmp_path / "ix", tmp_path / "fresh", tmp_path / "snapshot"
+    Engine.open(snapshot).index([sources_copy])
+    before = _answers(snapshot)
+    _grow(sources_copy, 9, "p")  # over 2 MB to index: worker processes
+    Engine.open(fresh).index([sources_copy], workers=1)
+    after = _answers(fresh)
+    _restore(snapshot, tmp_path / "probe")
+    started = time.monotonic()
+    probe = _spawn(["index", sources_copy, "--index", tmp_path / "probe", "-j", "2"])
+    probe.wait()
+    probe.stderr.close()
+    duration = time.monotonic() - started
+    with_workers = 0
+    for k in range(1, 5):
+        _restore(snapshot, ix)
+        proc = _spawn(["index", sources_copy, "--index", ix, "-j", "2"])
+        time.sleep(duration * k / 5)
+        workers = _children(proc.pid)
+        with_workers += bool(workers)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        proc.stderr.close()
+        # Workers look for their parent between files: well before the rest of the work is done.
+        deadline = time.monotonic() + duration / 2
+        while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(_alive(w) for w in workers), "a worker outlived the killed build"
+        assert _answers(ix) in (before, after)
+        assert index_cli(sources_copy, "--index", ix).exit_code == 0
+        assert _answers(ix) == after
+    assert with_workers >= 2, f"only {with_workers} kills hit running workers"
+
+
 def test_sigint_stops_cleanly_and_keeps_the_index(tmp_path, sources_copy):
     ix = tmp_path / "ix"
     Engine.open(ix).index([sources_copy])
