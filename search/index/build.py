@@ -109,8 +109,8 @@ def build(path: Path, roots: list[Path], *, rebuild: bool = False, progress: Pro
 
 
 #: Segments an update leaves at most; beyond, the smallest are folded.
-#: Parallel builds write a segment per megabyte of sources or so, so that an
-#: update rewrites little; this bounds how many a search has to visit.
+#: Parallel builds write about TARGET_SEGMENTS (search.index.parallel) and
+#: updates add some; this bounds how many a search has to visit.
 MAX_SEGMENTS = 64
 
 

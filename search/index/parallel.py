@@ -19,22 +19,31 @@ import traceback
 from pathlib import Path
 
 
-#: A worker starts a new segment after this many bytes of sources.
-SEGMENT_BYTES = 1_000_000
+#: A worker starts a new segment after at least this many bytes of sources:
+#: small segments keep updates cheap (a changed file in a segment of its own
+#: is dropped whole; one that shares a segment makes Whoosh add the other
+#: files' paragraphs again).
+SEGMENT_BYTES = 250_000
+#: ... and after a share of the build big enough that a build writes about
+#: this many segments, so that a search visits few and no build ends up
+#: folding segments beyond MAX_SEGMENTS.
+TARGET_SEGMENTS = 32
 
 
 def parallel_index(ix, paths: list[Path], old: dict, workers: int, memory_mb: int, say):
     """(per-file results, new segments) of indexing ``paths`` in workers."""
     ctx = multiprocessing.get_context("spawn")
     jobs, out = ctx.Queue(), ctx.Queue()
+    sizes = {path: _size(path) for path in paths}
     # The biggest files first, so the workers finish together.
-    for path in sorted(paths, key=lambda p: -p.stat().st_size):
+    for path in sorted(paths, key=lambda p: -sizes[p]):
         jobs.put(str(path))
     for _ in range(workers):
         jobs.put(None)
     limitmb = max(32, memory_mb // (workers + 1) // 2)
+    segment_bytes = max(SEGMENT_BYTES, sum(sizes.values()) // TARGET_SEGMENTS)
     folder = ix.storage.folder
-    procs = [ctx.Process(target=_work, args=(folder, limitmb, SEGMENT_BYTES, jobs, out, old, os.getpid()),
+    procs = [ctx.Process(target=_work, args=(folder, limitmb, segment_bytes, jobs, out, old, os.getpid()),
                          daemon=True)
              for _ in range(workers)]
     for proc in procs:
@@ -66,6 +75,13 @@ def parallel_index(ix, paths: list[Path], old: dict, workers: int, memory_mb: in
     return results, segments
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # gone since it was found: the worker reports it
+        return 0
+
+
 def _work(folder: str, limitmb: int, segment_bytes: int, jobs, out, old: dict, parent: int) -> None:
     from whoosh import index
     from whoosh.writing import SegmentWriter
@@ -83,10 +99,8 @@ def _work(folder: str, limitmb: int, segment_bytes: int, jobs, out, old: dict, p
             if os.getppid() != parent:  # the build was killed: stop, write nothing
                 os._exit(1)
             found.append(_index_file(writer, Path(path), old.get(path), lambda m: out.put(("say", m))))
-            size += Path(path).stat().st_size
+            size += _size(Path(path))
             if size >= segment_bytes and writer._added:
-                # Small segments keep updates cheap: replacing a file rewrites
-                # only the other files of its segment.
                 segments.append(writer._finalize_segment())
                 writer = SegmentWriter(ix, _lk=False, limitmb=limitmb)
                 size = 0
