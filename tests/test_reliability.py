@@ -150,6 +150,25 @@ def test_file_deleted_or_changed_during_the_build(tmp_path, sources_copy, monkey
         assert eng.search("друга редакція").total == 1
 
 
+def test_file_deleted_before_a_worker_reads_it(tmp_path, sources_copy, monkeypatch):
+    from search.index import build as build_module
+
+    monkeypatch.setattr(build_module, "PARALLEL_BYTES", 0)
+    gone = sources_copy / "gone.txt"
+    gone.write_text("зникне", encoding="utf-8")
+    real = build_module.parallel_index
+
+    def parallel_index(ix, paths, *args):
+        gone.unlink()  # found by discovery, gone before the workers start
+        return real(ix, paths, *args)
+
+    monkeypatch.setattr(build_module, "parallel_index", parallel_index)
+    result = CliRunner().invoke(main, ["index", str(sources_copy), "--index", str(tmp_path / "ix"), "-j", "2"])
+    assert result.exit_code == EXIT_PARTLY, result.stderr
+    assert_one_line_warning(result, "gone.txt", "No such file")
+    assert top_citation(tmp_path / "ix") == "Конвенція, ст. 2, п. (a)"
+
+
 def test_symlink_loops_are_not_followed(tmp_path, sources_copy):
     (sources_copy / "loop").symlink_to(sources_copy)
     (sources_copy / "self.txt").symlink_to(sources_copy / "self.txt")
