@@ -224,33 +224,16 @@ class _Segment:
                     values.setdefault(doc, []).append(postings.value())
                 postings.next()
             return
-        idf, avgfl, b, k1 = self.stats.term(term.fieldname, text)
-        norm = _length_norms(avgfl, b, k1)
-        top = idf * (k1 + 1) * term.boost
+        top, norm = _bm25_factors(self.stats.term(term.fieldname, text), term.boost)
         wanted = None if candidates is None else set(candidates)
-        last = -1  # the last document number of the block before
-        while postings.is_active():
-            block_max = postings.block_max_id()
-            if candidates is not None:
-                i = bisect_right(candidates, last)
-                if i == len(candidates):
-                    break
-                if candidates[i] > block_max:
-                    last = block_max
-                    postings._next_block()
-                    continue
-            postings._read_values()
-            raw, weights = postings._data[0], postings._data[1]
-            ids = raw if postings._byteids else accumulate(raw)
+        for ids, weights, block_values in _blocks(postings, candidates, with_values=True):
             if weights is None or isinstance(weights, float):
                 weights = repeat(1.0 if weights is None else weights)
-            for doc, tf, value in zip(ids, weights, postings._values):
+            for doc, tf, value in zip(ids, weights, block_values):
                 if wanted is None or doc in wanted:
                     score = top * tf / (tf + norm[lengths[doc]])
                     scores[doc] = scores[doc] + score if doc in scores else score
                     values.setdefault(doc, []).append(value)
-            last = block_max
-            postings._next_block()
 
     def is_filter(self, node) -> bool:
         """A term of a field without lengths or frequencies (lang:, doc:, …)."""
@@ -316,19 +299,36 @@ class _Segment:
         return cache[fieldname]
 
 
-def _blocks(postings):
-    """(document numbers, weights) of each block of a term's postings.
+def _blocks(postings, candidates: Optional[list[int]] = None, with_values: bool = False):
+    """(document numbers, weights[, position values]) of each block of a
+    term's postings.
 
     Whoosh's matcher decodes document numbers with a Python generator and
     hands them out one call at a time; here a block is decoded at once
     (``accumulate`` undoes the delta coding).  Weights are None when all are
-    1, a float when all are equal, an array otherwise.
+    1, a float when all are equal, an array otherwise.  Given ``candidates``
+    (sorted document numbers), blocks that cannot hold one are skipped
+    without being decoded.
     """
+    last = -1  # the last document number of the block before
     while postings.is_active():
-        if postings._data is None:
+        block_max = postings.block_max_id()
+        if candidates is not None:
+            i = bisect_right(candidates, last)
+            if i == len(candidates):
+                return
+            if candidates[i] > block_max:
+                last = block_max
+                postings._next_block()
+                continue
+        if with_values:
+            postings._read_values()
+        elif postings._data is None:
             postings._read_data()
         raw, weights = postings._data[0], postings._data[1]
-        yield (raw if postings._byteids else accumulate(raw)), weights
+        ids = raw if postings._byteids else accumulate(raw)
+        yield (ids, weights, postings._values) if with_values else (ids, weights)
+        last = block_max
         postings._next_block()
 
 
@@ -346,9 +346,7 @@ def _weights(postings, boost: float) -> Scores:
 def _bm25(postings, lengths: bytes, stats: tuple[float, float, float, float], boost: float) -> Scores:
     """BM25F of one term in every paragraph of its postings: Whoosh's formula
     (``whoosh.scoring.bm25``) with the length part looked up by length byte."""
-    idf, avgfl, b, k1 = stats
-    norm = _length_norms(avgfl, b, k1)
-    top = idf * (k1 + 1) * boost
+    top, norm = _bm25_factors(stats, boost)
     found: Scores = {}
     for ids, weights in _blocks(postings):
         if weights is None or isinstance(weights, float):
@@ -357,6 +355,12 @@ def _bm25(postings, lengths: bytes, stats: tuple[float, float, float, float], bo
         else:
             found.update({doc: top * tf / (tf + norm[lengths[doc]]) for doc, tf in zip(ids, weights)})
     return found
+
+
+def _bm25_factors(stats: tuple[float, float, float, float], boost: float) -> tuple[float, tuple[float, ...]]:
+    """BM25F of weight tf at length byte n is ``top * tf / (tf + norm[n])``."""
+    idf, avgfl, b, k1 = stats
+    return idf * (k1 + 1) * boost, _length_norms(avgfl, b, k1)
 
 
 @lru_cache(maxsize=64)
