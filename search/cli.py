@@ -8,6 +8,7 @@ codes in one place, :class:`_Group`.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import time
 
@@ -57,6 +58,15 @@ class _Group(click.Group):
 
 def _say(message: str) -> None:
     click.echo(message, err=True)
+
+
+def _stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+def _progress_line(message: str) -> None:
+    width = shutil.get_terminal_size().columns - 1
+    click.echo("\r\033[K" + message[:width], err=True, nl=False)
 
 
 def _use_color() -> bool:
@@ -142,11 +152,16 @@ def index(sources, index_path, rebuild, workers, memory_mb, quiet):
     """
     from .engine import Engine
 
-    say = None if quiet else _say
+    # Progress is for people watching: a line rewritten in place on a
+    # terminal, nothing in logs and pipes.
+    live = not quiet and _stderr_is_terminal()
     started = time.monotonic()
     with Engine.open(index_path) as engine:
-        report = engine.index(list(sources) or None, rebuild=rebuild, progress=say,
+        report = engine.index(list(sources) or None, rebuild=rebuild,
+                              progress=_progress_line if live else None,
                               workers=workers, memory_mb=memory_mb)
+    if live:
+        click.echo("\r\033[K", err=True, nl=False)
     for message in report.problems:
         _say(f"search: warning: {message}")
     if not quiet:

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -127,3 +128,31 @@ def test_default_index_follows_its_changed_sources(tmp_path, monkeypatch, source
     changed = CliRunner().invoke(main, ["query", "контрабандист", "--format", "json"])
     assert changed.exit_code == 0 and "changed; updating" in changed.stderr
     assert json.loads(changed.stdout)["hits"][0]["doc"] == "new"
+
+
+PROGRESS = re.compile(r"indexing (\d+)/2 files · [\d,]+ paragraphs · [\d,]+ words/s · about \d+:\d\d left")
+
+
+def test_progress_on_a_terminal_only(tmp_path, sources_copy, monkeypatch):
+    import search.cli as cli
+
+    piped = CliRunner().invoke(main, ["index", str(sources_copy), "--index", str(tmp_path / "a")])
+    assert piped.exit_code == 0 and "indexing" not in piped.stderr and "2 added" in piped.stderr
+    monkeypatch.setattr(cli, "_stderr_is_terminal", lambda: True)
+    shown = CliRunner().invoke(main, ["index", str(sources_copy), "--index", str(tmp_path / "b")])
+    # each line rewrites the last ("\r", and an erase code on a real terminal), cut to its width
+    lines = [PROGRESS.match(part) for part in shown.stderr.split("\r")]
+    assert [m.group(1) for m in lines if m] == ["1", "2"]
+    assert shown.stderr.splitlines()[-1].startswith("search: 2 added")  # the summary on a line of its own
+    quiet = CliRunner().invoke(main, ["index", "--rebuild", str(sources_copy), "--index", str(tmp_path / "b"), "-q"])
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+
+
+def test_progress_callback_of_the_api(tmp_path, sources_copy):
+    from search import Engine
+
+    lines = []
+    with Engine.open(tmp_path / "ix") as engine:
+        engine.index([sources_copy], progress=lines.append)
+    assert [PROGRESS.match(line).group(1) for line in lines] == ["1", "2"]
+    assert lines[-1].split(" · ")[3:] == ["about 0:00 left", "untoc-uk.txt"]

@@ -222,6 +222,19 @@ def _spawn(args, **kw):
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, **kw)
 
 
+def _wait_building(proc, ix: Path) -> None:
+    """Until ``proc`` holds the build lock of ``ix`` (it prints no progress
+    into a pipe), and a moment more, so that it is indexing."""
+    lock = ix.parent / f".{ix.name}.lock"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if lock.exists() and lock.read_text().strip() == str(proc.pid):
+            time.sleep(0.3)
+            return
+        time.sleep(0.02)
+    raise AssertionError("the build never started")
+
+
 def _answers(ix):
     with Engine.open(ix) as eng:
         return [[(h.id, round(h.score, 3)) for h in eng.search(q, limit=10)]
@@ -366,7 +379,7 @@ def test_sigint_stops_cleanly_and_keeps_the_index(tmp_path, sources_copy):
     before = _answers(ix)
     _grow(sources_copy, 3, "c")
     proc = _spawn(["index", sources_copy, "--index", ix])
-    assert proc.stderr.readline().startswith("indexing")
+    _wait_building(proc, ix)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err
@@ -408,7 +421,7 @@ def test_second_build_reports_the_lock_holder(tmp_path, sources_copy):
     ix = tmp_path / "ix"
     _grow(sources_copy, 3, "d")
     proc = _spawn(["index", sources_copy, "--index", ix])
-    assert proc.stderr.readline().startswith("indexing")
+    _wait_building(proc, ix)
     second = index_cli(sources_copy, "--index", ix)
     assert second.exit_code == 4 and f"locked by PID {proc.pid}" in second.stderr
     proc.send_signal(signal.SIGKILL)

@@ -21,7 +21,7 @@ from ..ingest import ingest
 from ..ingest.read import discover
 from ..models import BuildReport, Paragraph
 from . import store
-from .parallel import parallel_index
+from .parallel import file_size, parallel_index
 from .schema import SCHEMA_VERSION, make_schema
 
 Progress = Optional[Callable[[str], None]]
@@ -162,8 +162,9 @@ class FileResult:
     indexed: bool = False
 
 
-def _index_file(writer, path: Path, entry: Optional[dict], say) -> FileResult:
-    """Read one source file and add its paragraphs to ``writer``."""
+def _index_file(writer, path: Path, entry: Optional[dict], done) -> FileResult:
+    """Read one source file and add its paragraphs to ``writer``;
+    ``done(name, paragraphs, words, size)`` hears of it once indexed."""
     key = str(path)
     try:
         # Stat before reading: if the file changes while it is read, the
@@ -174,11 +175,35 @@ def _index_file(writer, path: Path, entry: Optional[dict], say) -> FileResult:
         kept = "; its earlier version stays indexed" if entry else ""
         message = f"{exc if isinstance(exc, SourceError) else f'{path}: {exc}'}; skipped{kept}"
         return FileResult(key, entry, messages=(message,))
-    say(f"indexing {path.name}: {len(source.paragraphs)} paragraphs")
+    words = 0
     for p in source.paragraphs:
-        writer.add_document(**to_fields(p))
+        fields = to_fields(p)
+        words += len(fields["analysis"][2]) // 2  # two offsets per position
+        writer.add_document(**fields)
+    done(path.name, len(source.paragraphs), words, fingerprint["size"])
     entry = {**fingerprint, "sha256": source.sha256, "paragraphs": len(source.paragraphs)}
     return FileResult(key, entry, len(source.paragraphs), source.warnings, indexed=True)
+
+
+class _Progress:
+    """One line per indexed file for ``say``: files, paragraphs, words per
+    second and the time left, estimated from the bytes still to read."""
+
+    def __init__(self, say, files: int, size: int) -> None:
+        self.say, self.files, self.size = say, files, size
+        self.done = self.paragraphs = self.words = self.read = 0
+        self.started = time.monotonic()
+
+    def file_done(self, name: str, paragraphs: int, words: int, size: int) -> None:
+        self.done += 1
+        self.paragraphs += paragraphs
+        self.words += words
+        self.read += size
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        left = elapsed * max(self.size - self.read, 0) / max(self.read, 1)
+        minutes, seconds = divmod(round(left), 60)
+        self.say(f"indexing {self.done}/{self.files} files · {self.paragraphs:,} paragraphs · "
+                 f"{self.words / elapsed:,.0f} words/s · about {minutes}:{seconds:02d} left · {name}")
 
 
 def _write(ix, files: list[Path], old: dict, say, problems: list[str], workers: int,
@@ -194,13 +219,16 @@ def _write(ix, files: list[Path], old: dict, say, problems: list[str], workers: 
             manifest[str(path)] = {**entry, **_fingerprint(path)}
         else:
             todo.append(path)
-    parallel = workers > 1 and len(todo) > 1 and sum(p.stat().st_size for p in todo) >= PARALLEL_BYTES
+    sizes = [file_size(p) for p in todo]
+    parallel = workers > 1 and len(todo) > 1 and sum(sizes) >= PARALLEL_BYTES
+    progress = _Progress(say, len(todo), sum(sizes))
     writer = ix.writer(limitmb=max(32, memory_mb // ((workers + 1) if parallel else 1) // 2))
     try:
         if parallel:
-            results, segments = parallel_index(ix, todo, old, workers, memory_mb, say)
+            results, segments = parallel_index(ix, todo, old, workers, memory_mb, progress.file_done)
         else:
-            results, segments = [_index_file(writer, p, old.get(str(p)), say) for p in todo], []
+            results = [_index_file(writer, p, old.get(str(p)), progress.file_done) for p in todo]
+            segments = []
         for result in results:
             messages.extend(result.messages)
             if result.entry:

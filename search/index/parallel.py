@@ -30,11 +30,12 @@ SEGMENT_BYTES = 250_000
 TARGET_SEGMENTS = 32
 
 
-def parallel_index(ix, paths: list[Path], old: dict, workers: int, memory_mb: int, say):
-    """(per-file results, new segments) of indexing ``paths`` in workers."""
+def parallel_index(ix, paths: list[Path], old: dict, workers: int, memory_mb: int, file_done):
+    """(per-file results, new segments) of indexing ``paths`` in workers;
+    ``file_done(name, paragraphs, words, size)`` hears of each file as it ends."""
     ctx = multiprocessing.get_context("spawn")
     jobs, out = ctx.Queue(), ctx.Queue()
-    sizes = {path: _size(path) for path in paths}
+    sizes = {path: file_size(path) for path in paths}
     # The biggest files first, so the workers finish together.
     for path in sorted(paths, key=lambda p: -sizes[p]):
         jobs.put(str(path))
@@ -57,8 +58,8 @@ def parallel_index(ix, paths: list[Path], old: dict, workers: int, memory_mb: in
                 if any(p.exitcode not in (None, 0) for p in procs):
                     raise RuntimeError("an indexing worker process died") from None
                 continue
-            if kind == "say":
-                say(payload[0])
+            if kind == "file":
+                file_done(*payload)
             elif kind == "error":
                 raise RuntimeError(f"an indexing worker failed:\n{payload[0]}")
             else:
@@ -75,10 +76,11 @@ def parallel_index(ix, paths: list[Path], old: dict, workers: int, memory_mb: in
     return results, segments
 
 
-def _size(path: Path) -> int:
+def file_size(path: Path) -> int:
+    """Its size, or 0 if it is gone since it was found (its reader says so)."""
     try:
         return path.stat().st_size
-    except OSError:  # gone since it was found: the worker reports it
+    except OSError:
         return 0
 
 
@@ -98,8 +100,8 @@ def _work(folder: str, limitmb: int, segment_bytes: int, jobs, out, old: dict, p
                 break
             if os.getppid() != parent:  # the build was killed: stop, write nothing
                 os._exit(1)
-            found.append(_index_file(writer, Path(path), old.get(path), lambda m: out.put(("say", m))))
-            size += _size(Path(path))
+            found.append(_index_file(writer, Path(path), old.get(path), lambda *event: out.put(("file", *event))))
+            size += file_size(Path(path))
             if size >= segment_bytes and writer._added:
                 segments.append(writer._finalize_segment())
                 writer = SegmentWriter(ix, _lk=False, limitmb=limitmb)
