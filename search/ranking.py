@@ -10,12 +10,10 @@ evidence gives the highlighted spans.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .analysis import Position
-from .analysis.analyze import ALT, StoredText
+from .analysis.analyze import StoredText
 from .query.compile import Item, Slot
 
 #: Score added for query items that stand close together: PROXIMITY / gap.
@@ -59,18 +57,6 @@ def _slot_match(slot: Slot, pos: Position, part: bool) -> int:
     return PRIMARY if pos.lemmas[0] in primary else SECONDARY
 
 
-@lru_cache(maxsize=4096)
-def _slot_pattern(slot: Slot) -> re.Pattern:
-    """The slot's terms ending at a slot boundary; where they start is
-    checked by StoredText.where (a look-behind here made every search three
-    times slower on long paragraphs)."""
-    end = f"(?![^ {re.escape(ALT)}])"
-    if slot.prefix:
-        return re.compile(re.escape(slot.prefix))
-    terms = "|".join(re.escape(t) for t in sorted(slot.forms | slot.lemmas, key=len, reverse=True))
-    return re.compile(f"(?:{terms}){end}")
-
-
 def _occurrences(item: Item, text: StoredText) -> list[tuple[int, int, int]]:
     """(first position, last position, grade) of every occurrence of an item,
     its grade the weakest of its words'."""
@@ -78,7 +64,9 @@ def _occurrences(item: Item, text: StoredText) -> list[tuple[int, int, int]]:
     found = []
     # In a phrase, compound parts are words of their own ("держави учасниці").
     single = n == 1
-    for i in text.where(_slot_pattern(item.slots[0])):
+    first = item.slots[0]
+    starts = text.where({first.prefix}, prefix=True) if first.prefix else text.where(first.forms | first.lemmas)
+    for i in starts:
         if i + n > len(text):
             continue
         grades = []
