@@ -118,8 +118,8 @@ class _Compiler:
         positives = [p for p in parts if not isinstance(p, q.Not)]
         negatives = [p.query for p in parts if isinstance(p, q.Not)]
         if isinstance(node, ast.Seq):
-            filters = [p for p in positives if _is_filter(p)]
-            scored = [p for p in positives if not _is_filter(p)]
+            filters = [p for p in positives if is_filter(p)]
+            scored = [p for p in positives if not is_filter(p)]
             positives = filters + ([Items(scored)] if scored else [])
         base = q.And(positives) if positives else q.Every()
         return q.AndNot(base, q.Or(negatives)) if negatives else base
@@ -172,7 +172,8 @@ class _Compiler:
         return q.Term(node.field, value)
 
 
-def _is_filter(query) -> bool:
+def is_filter(query) -> bool:
+    """A filter of the query language (``lang:uk``, ``doc:untoc*``, …)."""
     return isinstance(query, (q.Term, q.Prefix)) and query.fieldname in ast.FIELDS
 
 

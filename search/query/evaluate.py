@@ -25,14 +25,12 @@ from typing import Optional
 from weakref import WeakKeyDictionary
 
 from whoosh import query as q
-from whoosh.fields import ID
 from whoosh.query import spans
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
-from .compile import Items
-from .syntax import FIELDS as FILTER_FIELDS
+from .compile import Items, is_filter
 
 Scores = dict[int, float]
 #: Paragraphs of filter terms, by open segment.
@@ -146,8 +144,8 @@ class _Segment:
                 self.held = _count_held(parts)
             return _sum_union(parts)
         if kind is q.And:
-            filters = [c for c in node.subqueries if self.is_filter(c)]
-            scored = [self.node(c) for c in node.subqueries if not self.is_filter(c)]
+            filters = [c for c in node.subqueries if _is_filter_term(c)]
+            scored = [self.node(c) for c in node.subqueries if not _is_filter_term(c)]
             if not scored:
                 return self.whoosh(node)
             found = _sum_intersection(scored)
@@ -195,26 +193,35 @@ class _Segment:
                 found[doc] = sum(part[doc] for part in scores) * boost
         return found
 
+    def lookup(self, term) -> Optional[bytes]:
+        """The term as the segment's lexicon holds it, if it holds it."""
+        schema = self.searcher.schema
+        if term.fieldname not in schema:
+            return None
+        try:
+            text = schema[term.fieldname].to_bytes(term.text)
+        except ValueError:
+            return None
+        return text if (term.fieldname, text) in self.reader else None
+
     def frequency(self, terms) -> int:
-        total = 0
-        for term in terms:
-            field = self.searcher.schema[term.fieldname]
-            total += self.reader.doc_frequency(term.fieldname, field.to_bytes(term.text))
-        return total
+        texts = [(term.fieldname, self.lookup(term)) for term in terms]
+        return sum(self.reader.doc_frequency(field, text) for field, text in texts if text is not None)
 
     def read_slot_term(self, term, candidates: Optional[list[int]], scores: Scores,
                        values: dict[int, list[bytes]]) -> None:
         """Add one term's scores and position values to its slot's, for the
         candidate paragraphs only (all when None), skipping blocks that
         cannot hold one."""
-        field = self.searcher.schema[term.fieldname]
-        text = field.to_bytes(term.text)
-        if (term.fieldname, text) not in self.reader:
+        text = self.lookup(term)
+        if text is None:
             return
         postings = self.reader.postings(term.fieldname, text)
         lengths = self.lengths(term.fieldname)
         if not hasattr(postings, "_read_values") or lengths is None:
-            found = self.whoosh(q.Term(term.fieldname, term.text, boost=term.boost))
+            # Whoosh's postings of another kind (a term inlined in the
+            # lexicon, a segment with deletions): its scores, then the values.
+            found = self.whoosh(term)
             postings = self.reader.postings(term.fieldname, text)
             wanted = None if candidates is None else set(candidates)
             while postings.is_active():
@@ -234,11 +241,6 @@ class _Segment:
                     score = top * tf / (tf + norm[lengths[doc]])
                     scores[doc] = scores[doc] + score if doc in scores else score
                     values.setdefault(doc, []).append(value)
-
-    def is_filter(self, node) -> bool:
-        """A term of a field without lengths or frequencies (lang:, doc:, …)."""
-        schema = self.searcher.schema
-        return type(node) is q.Term and node.fieldname in schema and isinstance(schema[node.fieldname], ID)
 
     def docset(self, term) -> frozenset[int]:
         """The paragraphs of a filter term, kept as long as the segment is
@@ -265,19 +267,13 @@ class _Segment:
         return found
 
     def term(self, node) -> Scores:
-        field = self.searcher.schema[node.fieldname] if node.fieldname in self.searcher.schema else None
-        if field is None:
-            return {}
-        try:
-            text = field.to_bytes(node.text)
-        except ValueError:
-            return {}
-        if (node.fieldname, text) not in self.reader:
+        text = self.lookup(node)
+        if text is None:
             return {}
         postings = self.reader.postings(node.fieldname, text)
         if not self.stats.bm25 or not hasattr(postings, "_read_data"):
             return self.whoosh(node)
-        if not field.scorable:  # no lengths (lang, doc, …): Whoosh scores the weight
+        if not self.searcher.schema[node.fieldname].scorable:  # no lengths (lang, doc, …): Whoosh scores the weight
             return _weights(postings, node.boost)
         lengths = self.lengths(node.fieldname)
         if lengths is None:
@@ -388,13 +384,19 @@ def _is_plain_phrase(node) -> bool:
         and len({t.fieldname for t in terms}) == 1
 
 
+def _is_filter_term(node) -> bool:
+    """A filter (prefixes are expanded by now).  Its fields are IDs: a
+    paragraph's posting weighs 1, with no length to score."""
+    return type(node) is q.Term and is_filter(node)
+
+
 def _top_items(query):
     """The Items node every match of ``query`` passes through (items side by
     side, maybe with filters and exclusions), or None."""
     if type(query) is q.AndNot:
         return _top_items(query.a)
     if type(query) is q.And:
-        scored = [c for c in query.subqueries if not (type(c) is q.Term and c.fieldname in FILTER_FIELDS)]
+        scored = [c for c in query.subqueries if not _is_filter_term(c)]
         return _top_items(scored[0]) if len(scored) == 1 else None
     return query if type(query) is Items else None
 
