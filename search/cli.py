@@ -136,7 +136,7 @@ def _keep_default_index_current(engine) -> None:
               help="Processes that index changed files (default: $SEARCH_WORKERS or the cores, at most 4).")
 @click.option("--memory", "memory_mb", type=click.IntRange(64), default=None,
               help="MB the index writers may hold before spilling to disk (default 1024).")
-@click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress line (shown on a terminal only) and no summary.")
 def index(sources, index_path, rebuild, workers, memory_mb, quiet):
     """Build or update the index from SOURCES (files or folders).
 

@@ -158,9 +158,9 @@ def test_file_deleted_before_a_worker_reads_it(tmp_path, sources_copy, monkeypat
     gone.write_text("зникне", encoding="utf-8")
     real = build_module.parallel_index
 
-    def parallel_index(ix, paths, *args):
+    def parallel_index(ix, sizes, *args):
         gone.unlink()  # found by discovery, gone before the workers start
-        return real(ix, paths, *args)
+        return real(ix, sizes, *args)
 
     monkeypatch.setattr(build_module, "parallel_index", parallel_index)
     result = CliRunner().invoke(main, ["index", str(sources_copy), "--index", str(tmp_path / "ix"), "-j", "2"])

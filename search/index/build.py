@@ -219,13 +219,13 @@ def _write(ix, files: list[Path], old: dict, say, problems: list[str], workers: 
             manifest[str(path)] = {**entry, **_fingerprint(path)}
         else:
             todo.append(path)
-    sizes = [file_size(p) for p in todo]
-    parallel = workers > 1 and len(todo) > 1 and sum(sizes) >= PARALLEL_BYTES
-    progress = _Progress(say, len(todo), sum(sizes))
+    sizes = {p: file_size(p) for p in todo}
+    parallel = workers > 1 and len(todo) > 1 and sum(sizes.values()) >= PARALLEL_BYTES
+    progress = _Progress(say, len(todo), sum(sizes.values()))
     writer = ix.writer(limitmb=max(32, memory_mb // ((workers + 1) if parallel else 1) // 2))
     try:
         if parallel:
-            results, segments = parallel_index(ix, todo, old, workers, memory_mb, progress.file_done)
+            results, segments = parallel_index(ix, sizes, old, workers, memory_mb, progress.file_done)
         else:
             results = [_index_file(writer, p, old.get(str(p)), progress.file_done) for p in todo]
             segments = []

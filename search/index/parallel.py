@@ -30,14 +30,14 @@ SEGMENT_BYTES = 250_000
 TARGET_SEGMENTS = 32
 
 
-def parallel_index(ix, paths: list[Path], old: dict, workers: int, memory_mb: int, file_done):
-    """(per-file results, new segments) of indexing ``paths`` in workers;
-    ``file_done(name, paragraphs, words, size)`` hears of each file as it ends."""
+def parallel_index(ix, sizes: dict[Path, int], old: dict, workers: int, memory_mb: int, file_done):
+    """(per-file results, new segments) of indexing the files of ``sizes``
+    (path: bytes) in workers; ``file_done(name, paragraphs, words, size)``
+    hears of each file as it ends."""
     ctx = multiprocessing.get_context("spawn")
     jobs, out = ctx.Queue(), ctx.Queue()
-    sizes = {path: file_size(path) for path in paths}
     # The biggest files first, so the workers finish together.
-    for path in sorted(paths, key=lambda p: -sizes[p]):
+    for path in sorted(sizes, key=lambda p: -sizes[p]):
         jobs.put(str(path))
     for _ in range(workers):
         jobs.put(None)
