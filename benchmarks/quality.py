@@ -29,7 +29,7 @@ import treebank  # noqa: E402
 from search.analysis import analyze  # noqa: E402
 from search.analysis.tokenize import tokenize  # noqa: E402
 from search.ingest.detect import detect_lang  # noqa: E402
-from search.ingest.normalize import fold_word, normalize_text  # noqa: E402
+from search.analysis.normalize import fold_word, normalize_text  # noqa: E402
 from search.lang import STOP_WORDS  # noqa: E402
 
 SEED = 13

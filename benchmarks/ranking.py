@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import systems  # noqa: E402
 
 from search.ingest import paragraphs_of  # noqa: E402
-from search.ingest.normalize import unify_apostrophes  # noqa: E402
+from search.analysis.normalize import unify_apostrophes  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "sources"

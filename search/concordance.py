@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 
 from .analysis import decode
-from .ingest.normalize import fold_word
+from .analysis.normalize import fold_word
 from .lang import CITATION, STOP_WORDS
 
 SORTS = ("doc", "left", "right", "form")

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from .analysis import decode
 from .analysis.morph import known_in, lemmas
 from .analysis.tokenize import tokenize
-from .ingest.normalize import script_variants
+from .analysis.normalize import script_variants
 from .lang import LANGS
 from .query import syntax as ast
 from .query.compile import Compiled

@@ -3,7 +3,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from search.ingest.normalize import fold_word, normalize_text, script_variants
+from search.analysis.normalize import fold_word, normalize_text, script_variants
 
 
 def test_apostrophes_are_one():

@@ -6,7 +6,7 @@ import pytest
 from search import Engine
 from search.analysis import analyze
 from search.ingest.detect import detect_lang
-from search.ingest.normalize import normalize_text
+from search.analysis.normalize import normalize_text
 
 
 def lemmas_of(sentence: str, word: str) -> tuple:

@@ -18,7 +18,7 @@ from search import Engine, QuerySyntaxError
 from search.analysis import analyze
 from search.analysis.tokenize import MAX_WORD, tokenize
 from search.cli import EXIT_PARTLY, main
-from search.ingest.normalize import normalize_text
+from search.analysis.normalize import normalize_text
 from search.snippet import matches_of
 
 from .conftest import SOURCES

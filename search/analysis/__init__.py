@@ -1,5 +1,8 @@
 """Text → positions of word forms and lemmas; the only user of pymorphy3.
 
+``normalize`` cleans Unicode (for sources and queries alike) and folds a
+word to its index key.
+
 ``tokenize`` finds words with their character offsets (keeping apostrophes
 and hyphens inside words), ``morph`` lemmatizes one folded word in one
 language with a cache, and ``analyze`` turns a paragraph into the positions

@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from ..ingest.normalize import script_variants
+from .normalize import script_variants
 from ..lang import ABBREVIATIONS
 from .morph import lemmas
 from .tokenize import Token, tokenize

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from functools import lru_cache
 
-from ..ingest.normalize import fold_word
+from .normalize import fold_word
 from ..lang import GERUND_TO_VERB, LANGS, OWN_LETTERS
 
 _lock = threading.Lock()

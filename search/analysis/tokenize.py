@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from ..ingest.normalize import APOSTROPHES
+from .normalize import APOSTROPHES
 
 _LETTERS = r"[^\W_]"
 _APOS = f"[{re.escape(APOSTROPHES)}]"

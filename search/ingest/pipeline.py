@@ -9,7 +9,7 @@ from ..lang import CITATION
 from ..models import Paragraph
 from .detect import detect_lang
 from .markup import drop_boilerplate, strip_html, strip_markdown
-from .normalize import normalize_text
+from ..analysis.normalize import normalize_text
 from dataclasses import dataclass, replace
 
 from .read import Document, load

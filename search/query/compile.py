@@ -18,7 +18,7 @@ from whoosh.query import spans
 from ..analysis.morph import query_analysis
 from ..analysis.tokenize import tokenize
 from ..errors import QuerySyntaxError
-from ..ingest.normalize import script_variants
+from ..analysis.normalize import script_variants
 from ..lang import STOP_WORDS
 from . import syntax as ast
 

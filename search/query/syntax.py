@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Union
 
 from ..errors import QuerySyntaxError
-from ..ingest.normalize import normalize_text
+from ..analysis.normalize import normalize_text
 
 FIELDS = ("lang", "doc", "article", "kind")
 MAX_QUERY = 2000
