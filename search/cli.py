@@ -15,9 +15,7 @@ import time
 import click
 
 from . import __version__
-
-EXIT_PARTLY = 5  # some sources could not be read; the rest were indexed
-EXIT_INTERRUPTED = 130
+from .errors import EXIT_INTERRUPTED, EXIT_PARTLY, EXIT_USAGE
 
 index_option = click.option(
     "--index", "index_path", type=click.Path(file_okay=False), default=None,
@@ -40,6 +38,11 @@ def format_option(*choices: str, default: str = "text"):
                         show_default=True, help="Output format.")
 
 
+color_option = click.option(
+    "--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+    help="Colour matched words: on a terminal (auto; NO_COLOR turns it off), always, never.")
+
+
 class _Group(click.Group):
     """Maps the engine's exceptions to a message and an exit code."""
 
@@ -48,6 +51,13 @@ class _Group(click.Group):
 
         try:
             return super().invoke(ctx)
+        except click.NoSuchOption as exc:
+            if ctx.invoked_subcommand not in _QUERY_COMMANDS or exc.option_name.startswith("--"):
+                raise
+            # "-група" was meant as a query that excludes a word.
+            click.echo(f"search: no such option {exc.option_name!r}; a query that starts with '-' "
+                       f"goes after '--': search {ctx.invoked_subcommand} -- \"{exc.option_name} …\"", err=True)
+            ctx.exit(EXIT_USAGE)
         except SearchError as exc:
             click.echo(f"search: {exc}", err=True)
             ctx.exit(exc.exit_code)
@@ -69,8 +79,21 @@ def _progress_line(message: str) -> None:
     click.echo("\r\033[K" + message[:width], err=True, nl=False)
 
 
-def _use_color() -> bool:
+def _use_color(color: str = "auto") -> bool:
+    if color != "auto":
+        return color == "always"
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+#: Commands whose argument is a query, which may start with "-".
+_QUERY_COMMANDS = ("query", "kwic", "stats", "explain")
+
+
+def _echo(text: str) -> None:
+    """Print a command's output; an empty output prints nothing at all (an
+    empty JSON Lines stream is no lines, not one empty line)."""
+    if text:
+        click.echo(text)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -91,7 +114,8 @@ def main() -> None:
               help="How many hits to show.")
 @filter_options
 @format_option("text", "json", "jsonl", "csv")
-def query(text, index_path, limit, lang, doc, exact, fmt):
+@color_option
+def query(text, index_path, limit, lang, doc, exact, fmt, color):
     """Find the paragraphs that best match TEXT.
 
     A word finds all its forms; "quoted words" must stand together; AND, OR,
@@ -110,7 +134,7 @@ def query(text, index_path, limit, lang, doc, exact, fmt):
         if index_path is None:
             _keep_default_index_current(engine)
         results = engine.search(text, limit=limit, lang=lang, doc=doc, exact=exact)
-    click.echo(render(results, fmt, color=_use_color() and fmt == "text"))
+    _echo(render(results, fmt, color=_use_color(color) and fmt == "text"))
 
 
 def _keep_default_index_current(engine) -> None:
@@ -137,7 +161,9 @@ def _keep_default_index_current(engine) -> None:
 @click.option("--memory", "memory_mb", type=click.IntRange(64), default=None,
               help="MB the index writers may hold before spilling to disk (default 1024).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress line (shown on a terminal only) and no summary.")
-def index(sources, index_path, rebuild, workers, memory_mb, quiet):
+@click.option("--text-field", default=None,
+              help="The field of JSON Lines records that holds the text (default: text, or the last build's).")
+def index(sources, index_path, rebuild, workers, memory_mb, quiet, text_field):
     """Build or update the index from SOURCES (files or folders).
 
     Without SOURCES the folders of the last build are used (at first,
@@ -159,7 +185,7 @@ def index(sources, index_path, rebuild, workers, memory_mb, quiet):
     with Engine.open(index_path) as engine:
         report = engine.index(list(sources) or None, rebuild=rebuild,
                               progress=_progress_line if live else None,
-                              workers=workers, memory_mb=memory_mb)
+                              workers=workers, memory_mb=memory_mb, text_field=text_field)
     if live:
         click.echo("\r\033[K", err=True, nl=False)
     for message in report.problems:
@@ -188,13 +214,13 @@ def batch(file, index_path, out, fmt, limit, lang, doc, exact, tag):
     """Run every query of FILE (or - for stdin): one per line, or id<TAB>query.
 
     Blank lines and lines starting with # are skipped.  A malformed query is
-    reported in its own record and on stderr, the batch goes on, and the exit
-    code is 5.
+    reported in its own record and on stderr, the batch goes on, and the
+    exit code is 5.
 
     \b
     Examples:
       search batch queries.tsv --format trec --out run.trec
-      printf 'q1\tзлочинна група\n' | search batch - --format csv
+      printf 'q1\\tзлочинна група\\n' | search batch - --format csv
     """
     from .batch import read_batch
     from .engine import Engine
@@ -248,7 +274,8 @@ def info(index_path, fmt):
               show_default=True, help="Order of the lines.")
 @click.option("--limit", "-n", type=click.IntRange(1), default=None, help="At most this many lines.")
 @format_option("text", "csv", "json")
-def kwic(term, index_path, lang, doc, exact, width, sort, limit, fmt):
+@color_option
+def kwic(term, index_path, lang, doc, exact, width, sort, limit, fmt, color):
     """Every occurrence of any form of TERM, as key word in context lines.
 
     Several words are taken as a phrase; any query works too.
@@ -263,7 +290,7 @@ def kwic(term, index_path, lang, doc, exact, width, sort, limit, fmt):
 
     with Engine.open(index_path) as engine:
         found = engine.concordance(term, width=width, sort=sort, limit=limit, lang=lang, doc=doc, exact=exact)
-    click.echo(render_kwic(found, fmt, width, color=_use_color() and fmt == "text"))
+    click.echo(render_kwic(found, fmt, width, color=_use_color(color) and fmt == "text"))
 
 
 @main.command()

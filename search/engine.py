@@ -25,15 +25,10 @@ if TYPE_CHECKING:
     from .concordance import Line, TermStats
     from .explain import Explanation
 
-#: Environment variables that move the default index and sources, and set
-#: how many processes index.
-INDEX_ENV = "SEARCH_INDEX"
+#: Environment variables that move the default sources and set how many
+#: processes index (``SEARCH_INDEX``, the default index, is the store's).
 SOURCES_ENV = "SEARCH_SOURCES"
 WORKERS_ENV = "SEARCH_WORKERS"
-
-
-def default_index_path() -> Path:
-    return Path(os.environ.get(INDEX_ENV) or Path("indexes") / "default")
 
 
 def default_workers() -> int:
@@ -50,7 +45,6 @@ class Engine:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self._ix = None
         self._searcher = None
         self._lock = threading.Lock()
 
@@ -59,6 +53,8 @@ class Engine:
         """An engine on the index at ``path`` (default: ``$SEARCH_INDEX`` or
         ``indexes/default``).  Nothing is read until it is needed, so an
         engine can be opened before its index is built."""
+        from .index.store import default_index_path
+
         return cls(Path(path) if path is not None else default_index_path())
 
     # -- lifecycle ---------------------------------------------------------
@@ -66,9 +62,7 @@ class Engine:
         with self._lock:
             if self._searcher is not None:
                 self._searcher.close()
-            if self._ix is not None:
-                self._ix.close()
-            self._searcher = self._ix = None
+            self._searcher = None
 
     def __enter__(self) -> "Engine":
         return self
@@ -84,7 +78,7 @@ class Engine:
 
     def index(self, paths: Iterable[os.PathLike | str] | None = None, *, rebuild: bool = False,
               progress: Optional[Callable[[str], None]] = None, workers: Optional[int] = None,
-              memory_mb: Optional[int] = None) -> BuildReport:
+              memory_mb: Optional[int] = None, text_field: Optional[str] = None) -> BuildReport:
         """Build or update the index from source files and folders.
 
         Without ``paths``, the folders the index was last built from (or the
@@ -92,17 +86,21 @@ class Engine:
         files are indexed by ``workers`` processes (default: ``$SEARCH_WORKERS``
         or the number of cores, at most 4) when there is enough to do;
         ``memory_mb`` bounds what the index writers hold in memory
-        (default 1024).
+        (default 1024).  ``text_field`` names the field of JSON Lines
+        records that holds the text (default: the one of the last build, at
+        first ``text``).
         """
         from .index import build, store
 
+        manifest = store.read_manifest(self.path) if self.path.is_dir() else {}
         roots = [Path(p) for p in paths] if paths else None
         if roots is None:
-            recorded = store.read_manifest(self.path).get("roots")
+            recorded = manifest.get("roots")
             roots = [Path(r) for r in recorded] if recorded else default_sources()
         report = build.build(self.path, roots, rebuild=rebuild, progress=progress,
                              workers=workers or default_workers(),
-                             memory_mb=memory_mb or build.DEFAULT_MEMORY_MB)
+                             memory_mb=memory_mb or build.DEFAULT_MEMORY_MB,
+                             text_field=text_field or manifest.get("text_field") or "text")
         self.close()  # the next search opens the new generation
         return report
 
@@ -136,13 +134,14 @@ class Engine:
 
     # -- searching ---------------------------------------------------------
     def _get_searcher(self):
+        from .index import store
+
         with self._lock:
             if self._searcher is None:
-                from .index import store
                 from .searcher import Searcher
 
-                self._ix = store.open_index(self.path)
-                self._searcher = Searcher(self._ix, self.path)
+                store.open_index(self.path).close()  # a missing index fails here, clearly
+                self._searcher = Searcher(self.path)
             return self._searcher
 
     def _compile(self, query: str, exact: bool):
@@ -211,7 +210,8 @@ class Engine:
              "mtime": datetime.fromtimestamp(entry.get("mtime_ns", 0) / 1e9, timezone.utc).isoformat(timespec="seconds")}
             for path, entry in sorted(manifest.get("files", {}).items())
         )
-        size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
+        generation = store.live_generation(self.path)
+        size = sum(f.stat().st_size for f in generation.iterdir() if f.is_file()) if generation else 0
         return IndexInfo(str(self.path), manifest.get("built", ""), total, size, sources,
                          counts["doc"], counts["lang"])
 

@@ -30,12 +30,40 @@ CYRILLIC_TO_LATIN = {c: l for l, c in LATIN_TO_CYRILLIC.items()}
 #: Labels of a citation in the document's own language.
 CITATION = {
     "uk": {"article": "ст.", "paragraph": "п.", "preamble": "преамбула",
-           "footnote": "примітка", "section": "розділ", "block": "абз."},
+           "footnote": "примітка", "section": "розділ", "block": "абз.",
+           "closing": "заключна формула"},
     "ru": {"article": "ст.", "paragraph": "п.", "preamble": "преамбула",
-           "footnote": "сноска", "section": "раздел", "block": "абз."},
+           "footnote": "сноска", "section": "раздел", "block": "абз.",
+           "closing": "заключительная формула"},
     "other": {"article": "art.", "paragraph": "para.", "preamble": "preamble",
-              "footnote": "note", "section": "section", "block": "para."},
+              "footnote": "note", "section": "section", "block": "para.",
+              "closing": "closing formula"},
 }
+
+#: Words that open a heading of each kind, in every language the engine
+#: reads (matched without regard to case).  A part is an instrument: the
+#: Convention, a Protocol, a decision.
+HEADING_WORDS = {
+    "part": ("Конвенція", "Конвенция", "Протокол", "Convention", "Protocol"),
+    "article": ("Стаття", "Статья", "Article"),
+    "preamble": ("Преамбула", "Preamble"),
+    "section": ("Розділ", "Раздел", "Глава", "Частина", "Часть", "Chapter", "Section"),
+}
+#: Where an instrument's full name ends and what it supplements begins:
+#: "Протокол проти …, що доповнює Конвенцію …" is cited by what comes before.
+SUPPLEMENTS = ("що доповнює", "який доповнює", "дополняющий", "supplementing")
+#: How the closing attestation of a treaty begins ("In witness whereof…"):
+#: the instrument's closing text, not a paragraph of its last article.
+CLOSING_WORDS = ("На посвідчення чого", "На засвідчення чого", "В удостоверение чего",
+                 "В засвидетельствование чего", "In witness whereof")
+#: A web portal's page around a document: the banner that opens a saved page
+#: (everything from it to the document's first heading is the portal's), and
+#: lines of the portal's own anywhere in it.
+PORTAL_BANNERS = (r"Ид[её]т загрузка документа.*", r"Йде завантаження документа.*")
+PORTAL_LINES = (r"Главный правовой", r"Головний правовий", r"портал Украины", r"портал України",
+                r"Остаться\s+Попробовать", r"Залишитися\s+Спробувати", r"Опрос", r"Опитування", r"_{3,}")
+#: Blocks of a saved page that are the portal's links to other documents.
+PORTAL_BLOCKS = (r"Додатково див\..*", r"Дополнительно см\..*")
 
 #: Function words that carry no topic.  Used to drop words from queries made
 #: only partly of them and by statistics; never removed from the index, so

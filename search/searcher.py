@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import pickle
-import struct
 import threading
-import zlib
 from dataclasses import dataclass
 from typing import Iterator, Optional
 from weakref import WeakKeyDictionary
 
-from .index.store import read_guarded
+from .index import store
+from .index.store import READ_ERRORS, read_guarded
 from .models import Hit, Results
 from .query.compile import Compiled
 from .query.evaluate import SegmentMatches, graded_matches
@@ -19,9 +17,6 @@ from .snippet import matches_of, snippet
 
 #: Candidates read back and re-ranked by evidence, at least.
 MIN_CANDIDATES = 50
-#: What Whoosh raises when its files are truncated, missing or garbage.
-READ_ERRORS = (OSError, EOFError, ValueError, IndexError, KeyError, struct.error,
-               zlib.error, pickle.UnpicklingError)
 
 
 @dataclass(frozen=True)
@@ -41,19 +36,30 @@ class Searcher:
     """One Whoosh searcher, refreshed when the index changes; a lock makes
     it safe to share between threads."""
 
-    def __init__(self, ix, path) -> None:
-        self._ix = ix
+    def __init__(self, path) -> None:
         self._path = path
+        self._ix = None
+        self._generation = None
         self._searcher = None
         self._lock = threading.Lock()
 
     def close(self) -> None:
         with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
+            self._close()
+
+    def _close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+        if self._ix is not None:
+            self._ix.close()
+        self._searcher = self._ix = None
 
     def _current(self):
+        # A rebuild swaps in another generation: open that one.
+        if self._ix is None or store.live_generation(self._path) != self._generation:
+            self._close()
+            self._generation = store.live_generation(self._path)
+            self._ix = store.open_index(self._path)
         # Not Searcher.refresh(): when it reuses readers, Whoosh 2.7 adds the
         # old generation's segments to the new ones, so a merged-away segment
         # would be searched twice.

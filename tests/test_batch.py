@@ -59,7 +59,7 @@ def test_trec_run_format(run_batch, tmp_path):
     assert all(len(parts) == 6 and parts[1] == "Q0" and parts[5] == "morph" for parts in lines)
     assert [p[0] for p in lines] == ["q1"] * 3 + ["5"] * 3
     assert [int(p[3]) for p in lines[:3]] == [1, 2, 3]
-    assert lines[0][2] == "untoc-uk:10"  # stable paragraph id as docno
+    assert lines[0][2] == "untoc-uk:7"  # stable paragraph id as docno
 
 
 def test_stdin_batch(bundled_index):

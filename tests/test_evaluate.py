@@ -1,7 +1,7 @@
 """The term-at-a-time evaluator matches and scores exactly as Whoosh does."""
 
 import pytest
-from whoosh import index
+from search.index import store
 
 from search import Engine
 from search.query import parse
@@ -48,7 +48,7 @@ def monkeypatch_module():
 @pytest.mark.parametrize("text", QUERIES)
 def test_scores_equal_whooshs_own(segmented_index, text):
     compiled = compile_query(parse(text), text)
-    with index.open_dir(str(segmented_index)).searcher() as searcher:
+    with store.open_index(segmented_index).searcher() as searcher:
         assert len(searcher.leaf_searchers()) >= 3
         # Prefixes are expanded over the whole index first (Whoosh would
         # expand them segment by segment and score them differently in each).
@@ -70,12 +70,12 @@ def test_deleted_paragraphs_are_not_matched(tmp_path):
     with Engine.open(tmp_path / "ix") as eng:
         eng.index([SOURCES])
         victim = eng.search("група").hits[0].id
-    ix = index.open_dir(str(tmp_path / "ix"))
+    ix = store.open_index(tmp_path / "ix")
     writer = ix.writer()
     writer.delete_by_term("id", victim)
     writer.commit(merge=False)
     compiled = compile_query(parse("група"), "група")
-    with index.open_dir(str(tmp_path / "ix")).searcher() as searcher:
+    with store.open_index(tmp_path / "ix").searcher() as searcher:
         assert searcher.reader().has_deletions()
         expected = {hit.docnum: hit.score for hit in searcher.search(compiled.query, limit=None)}
         found = scored_matches(searcher, compiled.query)
@@ -103,7 +103,7 @@ def test_phrases_over_many_posting_blocks_equal_whooshs(tmp_path):
         eng.index([src])
     phrases = ['"зелений ліс"', '"зелені ліси"', '"ліс зелений"', '"зелена трава"', '"рідкісне слово"',
                '"слово рідкісне"', '"шумить ліс"']
-    with index.open_dir(str(tmp_path / "ix")).searcher() as searcher:
+    with store.open_index(tmp_path / "ix").searcher() as searcher:
         for text in phrases:
             compiled = compile_query(parse(text), text)
             expected = {hit.docnum: hit.score for hit in searcher.search(compiled.query, limit=None)}

@@ -73,6 +73,7 @@ def test_missing_index_and_empty_sources_are_clear_errors(tmp_path):
 
 def test_second_build_is_refused_while_one_runs(tmp_path, sources_copy):
     ix = tmp_path / "ix"
+    store.claim(ix)
     with store.build_lock(ix):
         with pytest.raises(IndexLockedError, match=f"PID {os.getpid()}"):
             build(ix, sources_copy)

@@ -3,7 +3,7 @@ import json
 import pytest
 
 from search.errors import SourceError
-from search.ingest.read import decode, discover, load, read_documents
+from search.ingest.read import decode, discover, load
 
 TEXT = "Стаття 1\nМета цієї Конвенції полягає у сприянні співробітництву. Їжак, ґанок, об'єкт."
 RU = "Конференция участников Конвенции подчеркнула необходимость объединённых усилий."
@@ -28,13 +28,13 @@ def test_empty_file_is_refused(tmp_path):
     path = tmp_path / "empty.txt"
     path.write_bytes(b"  \n")
     with pytest.raises(SourceError, match="empty"):
-        list(read_documents(path))
+        list(load(path).documents)
 
 
 def test_extension_does_not_decide_encoding(tmp_path):
     path = tmp_path / "cp.md"
     path.write_bytes(TEXT.encode("cp1251"))
-    (doc,) = read_documents(path)
+    (doc,) = load(path).documents
     assert doc.text == TEXT and doc.format == "markdown"
 
 
@@ -43,7 +43,7 @@ def test_jsonl_records_are_documents(tmp_path):
     lines = [json.dumps({"id": "law-1", "title": "Закон", "text": TEXT}, ensure_ascii=False),
              "", json.dumps({"text": RU, "lang": "ru"}, ensure_ascii=False)]
     path.write_text("\n".join(lines), encoding="utf-8")
-    docs = list(read_documents(path))
+    docs = list(load(path).documents)
     assert [d.doc for d in docs] == ["law-1", "corpus:3"]
     assert docs[0].title == "Закон" and docs[1].lang == "ru"
 
@@ -53,7 +53,7 @@ def test_jsonl_bad_line_is_skipped_with_a_warning_naming_it(tmp_path):
     path.write_text('{"text": "а"}\n{oops\n[1]\n', encoding="utf-8")
     loaded = load(path)
     assert len(loaded.documents) == 1
-    assert "line 2: not JSON" in loaded.warnings[0] and "line 3: a record needs" in loaded.warnings[1]
+    assert "line 2: not JSON" in loaded.warnings[0] and "line 3: a record must be a JSON object" in loaded.warnings[1]
     path.write_text('{oops\n', encoding="utf-8")
     with pytest.raises(SourceError, match="no usable records"):
         load(path)

@@ -17,8 +17,10 @@ from hypothesis import strategies as st
 from search import Engine, QuerySyntaxError
 from search.analysis import analyze
 from search.analysis.tokenize import MAX_WORD, tokenize
-from search.cli import EXIT_PARTLY, main
+from search.cli import main
+from search.errors import EXIT_PARTLY
 from search.analysis.normalize import normalize_text
+from search.index import store
 from search.snippet import matches_of
 
 from .conftest import SOURCES
@@ -130,10 +132,10 @@ def test_file_deleted_or_changed_during_the_build(tmp_path, sources_copy, monkey
     changing.write_text("перша редакція", encoding="utf-8")
     real_ingest = build_module.ingest
 
-    def ingest(path):
+    def ingest(path, **options):
         if path.name == "gone.txt":
             path.unlink()
-        result = real_ingest(path)
+        result = real_ingest(path, **options)
         if path.name == "moving.txt":  # changed right after it was read
             time.sleep(0.01)
             path.write_text("друга редакція тексту", encoding="utf-8")
@@ -225,10 +227,9 @@ def _spawn(args, **kw):
 def _wait_building(proc, ix: Path) -> None:
     """Until ``proc`` holds the build lock of ``ix`` (it prints no progress
     into a pipe), and a moment more, so that it is indexing."""
-    lock = ix.parent / f".{ix.name}.lock"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
-        if lock.exists() and lock.read_text().strip() == str(proc.pid):
+        if ix.is_dir() and store.lock_holder(ix) == proc.pid:
             time.sleep(0.3)
             return
         time.sleep(0.02)
@@ -434,23 +435,23 @@ def test_second_build_reports_the_lock_holder(tmp_path, sources_copy):
 # -- damage --------------------------------------------------------------------
 
 def _damage_truncate(ix):
-    seg = max(ix.glob("*.seg"), key=lambda p: p.stat().st_size)
+    seg = max(ix.glob("gen-*/*.seg"), key=lambda p: p.stat().st_size)
     with seg.open("r+b") as fh:
         fh.truncate(100)
 
 
 def _damage_delete_segment(ix):
-    for seg in ix.glob("*.seg"):
+    for seg in ix.glob("gen-*/*.seg"):
         seg.unlink()
 
 
 def _damage_delete_toc(ix):
-    for toc in ix.glob("*.toc"):
+    for toc in ix.glob("gen-*/*.toc"):
         toc.unlink()
 
 
 def _damage_garbage_toc(ix):
-    for toc in ix.glob("*.toc"):
+    for toc in ix.glob("gen-*/*.toc"):
         toc.write_bytes(os.urandom(300))
 
 

@@ -18,6 +18,11 @@ def ru():
     return paragraphs_of(SOURCES / "cop-decision-4-4-ru.md")
 
 
+TRAFFICKING = ("Протокол про попередження і припинення торгівлі людьми, особливо жінками і дітьми, "
+               "і покарання за неї")
+SMUGGLING = "Протокол проти незаконного ввозу мігрантів по суші, морю і повітрю"
+
+
 def find(paragraphs, start):
     return next(p for p in paragraphs if p.text.startswith(start))
 
@@ -33,14 +38,14 @@ def test_article_written_with_letter_ze_is_article_3(uk):
     heading = next(p for p in uk if p.kind == "heading" and p.text.startswith("Стаття З"))
     assert heading.article == "3"
     assert heading.article_title == "Терміни"
-    assert heading.citation == "Протокол про попередження і припинення торгівлі людьми, ст. 3"
+    assert heading.citation == f"{TRAFFICKING}, ст. 3"
 
 
 def test_protocols_are_parts_with_sections_and_preambles(uk):
     p = find(uk, "a) \"торгівля людьми\" означає")
-    assert p.part == "Протокол про попередження і припинення торгівлі людьми"
+    assert p.part == TRAFFICKING
     assert p.article == "3"
-    assert p.citation == "Протокол про попередження і припинення торгівлі людьми, ст. 3, п. (a)"
+    assert p.citation == f"{TRAFFICKING}, ст. 3, п. (a)"
     victims = [x for x in uk if x.section == "II. Захист жертв торгівлі людьми"]
     assert {x.article for x in victims} >= {"6", "7", "8"}
     preamble = [x for x in uk if x.kind == "preamble"]
@@ -82,6 +87,44 @@ def test_paragraph_ids_are_stable_and_unique(uk):
 
 
 def test_html_headings_and_footnotes():
-    text = strip_html("<html><head><title>x</title></head><body><h2>Стаття 5</h2>"
-                      "<p>Текст<sup>1</sup> далі</p><script>var a;</script></body></html>")
+    text, title = strip_html("<html><head><title>x</title></head><body><h2>Стаття 5</h2>"
+                             "<p>Текст<sup>1</sup> далі</p><script>var a;</script></body></html>")
+    assert title == "x"
     assert "var a" not in text and "## Стаття 5" in text and "\ue0001\ue001" in text
+
+
+def test_protocols_are_cited_by_their_full_names(uk):
+    assert sorted({p.part for p in uk}) == sorted(["Конвенція", SMUGGLING, TRAFFICKING])
+    assert find(uk, "Мета цього Протоколу полягає у попередженні незаконного ввозу").citation \
+        == f"{SMUGGLING}, ст. 2"
+
+
+def test_closing_attestations_are_the_instruments_closing_text(uk):
+    closing = [p for p in uk if p.text.startswith(("На засвідчення чого", "На посвідчення чого"))]
+    assert [(p.kind, p.citation, p.article) for p in closing] == [
+        ("closing", "Конвенція, заключна формула", ""),
+        ("closing", f"{SMUGGLING}, заключна формула", ""),
+        ("closing", f"{TRAFFICKING}, заключна формула", ""),
+    ]
+
+
+def test_the_portals_page_around_the_document_is_not_content(uk):
+    texts = [p.text for p in uk]
+    assert texts[0].startswith("КОНВЕНЦІЯ")
+    for chrome in ("Идет загрузка", "Конвенция Организации", "Страны - участницы", "Резолюция от",
+                   "Додатково див.", "Опрос", "портал"):
+        assert not any(chrome in t for t in texts), chrome
+    assert all(p.lang == "uk" for p in uk if p.kind != "footnote")
+
+
+def test_html_headings_are_the_structure_they_name(tmp_path):
+    page = tmp_path / "law.html"
+    page.write_text(
+        "<html><head><title>Закон про видачу</title></head><body>"
+        "<h1>Закон України</h1><h2>Стаття 2. Видача</h2><p>1. Видача здійснюється за запитом.</p>"
+        "<h3>Розділ II Заключні положення</h3><p>Текст розділу.</p></body></html>", encoding="utf-8")
+    paragraphs = paragraphs_of(page)
+    body = find(paragraphs, "1. Видача здійснюється")
+    assert (body.article, body.article_title, body.citation) == ("2", "Видача", "Закон України, ст. 2, п. 1")
+    assert body.title == "Закон про видачу"
+    assert find(paragraphs, "Текст розділу").section == "Розділ II Заключні положення"

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from ..analysis import analyze, encode
-from ..errors import NoSourcesError, SourceError
+from ..errors import NoSourcesError, SourceError, UsageError
 from ..ingest import ingest
 from ..ingest.read import discover
 from ..models import BuildReport, Paragraph
@@ -81,31 +81,54 @@ def outdated(path: Path) -> bool:
 
 
 def build(path: Path, roots: list[Path], *, rebuild: bool = False, progress: Progress = None,
-          workers: int = 1, memory_mb: int = DEFAULT_MEMORY_MB) -> BuildReport:
-    """Bring the index at ``path`` up to date with the files under ``roots``."""
+          workers: int = 1, memory_mb: int = DEFAULT_MEMORY_MB, text_field: str = "text") -> BuildReport:
+    """Bring the index at ``path`` up to date with the files under ``roots``
+    (``text_field``: the field of JSON Lines records that holds the text)."""
     say = progress or (lambda message: None)
+    _refuse_sources_holding(roots, path)
+    store.claim(path)
     with store.build_lock(path):
-        store.recover(path)
-        problems: list[str] = []
+        store.clear_leftovers(path)
+        problems: list[SourceError] = []
         files = discover(roots, problems)
         if not files:
             raise NoSourcesError("nothing to index: " + "; ".join(
-                [p.removesuffix("; skipped") for p in problems] or ["no .txt, .md, .html or .jsonl files in " + ", ".join(map(str, roots))]))
-        in_place = not rebuild and store.exists(path) and store.is_current(path)
-        old = store.read_manifest(path).get("files", {}) if in_place else {}
-        target = path if in_place else store.fresh_dir(path)
-        ix = store.open_index(path) if in_place else _create(target)
-        report, manifest_files = _write(ix, files, old, say, problems, workers, memory_mb)
+                [str(p) for p in problems] or ["no .txt, .md, .html or .jsonl files in " + ", ".join(map(str, roots))]))
+        live = store.live_generation(path)
+        old_manifest = store.read_manifest(path)
+        in_place = (not rebuild and live is not None and store.is_current(path) and store.exists(path)
+                    and old_manifest.get("text_field", "text") == text_field)
+        old = old_manifest.get("files", {}) if in_place else {}
+        generation = live if in_place else store.new_generation(path)
+        ix = store.open_index(path) if in_place else _create(generation)
+        report, manifest_files = _write(ix, files, old, say, [f"{p}; skipped" for p in problems], workers,
+                                        memory_mb, text_field)
         manifest = {
             "version": SCHEMA_VERSION,
             "roots": [str(Path(r).resolve()) for r in roots],
-            "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "text_field": text_field,
+            "built": old_manifest.get("built") if in_place and not report.changed else _now(),
             "files": manifest_files,
         }
-        store.write_manifest(target, manifest)
+        if manifest != old_manifest or not in_place:
+            store.write_manifest(generation, manifest)
         if not in_place:
-            store.swap_in(target, path)
+            store.publish(path, generation)
         return report
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S%z")
+
+
+def _refuse_sources_holding(roots: list[Path], path: Path) -> None:
+    """A build must never index its own files, nor write among the sources."""
+    target = path.resolve()
+    for root in roots:
+        resolved = Path(root).resolve()
+        if resolved == target or resolved in target.parents:
+            raise UsageError(f"the sources {root} hold the index folder {path}; "
+                             f"put the index outside its sources")
 
 
 #: Segments an update leaves at most; beyond, the smallest are folded.
@@ -162,7 +185,7 @@ class FileResult:
     indexed: bool = False
 
 
-def _index_file(writer, path: Path, entry: Optional[dict], done) -> FileResult:
+def _index_file(writer, path: Path, entry: Optional[dict], done, text_field: str = "text") -> FileResult:
     """Read one source file and add its paragraphs to ``writer``;
     ``done(name, paragraphs, words, size)`` hears of it once indexed."""
     key = str(path)
@@ -170,7 +193,7 @@ def _index_file(writer, path: Path, entry: Optional[dict], done) -> FileResult:
         # Stat before reading: if the file changes while it is read, the
         # next build sees a newer file and reads it again.
         fingerprint = _fingerprint(path)
-        source = ingest(path)
+        source = ingest(path, text_field=text_field)
     except (SourceError, OSError) as exc:
         kept = "; its earlier version stays indexed" if entry else ""
         message = f"{exc if isinstance(exc, SourceError) else f'{path}: {exc}'}; skipped{kept}"
@@ -207,7 +230,7 @@ class _Progress:
 
 
 def _write(ix, files: list[Path], old: dict, say, problems: list[str], workers: int,
-           memory_mb: int) -> tuple[BuildReport, dict]:
+           memory_mb: int, text_field: str) -> tuple[BuildReport, dict]:
     counts = dict(added=0, replaced=0, removed=0, unchanged=0, paragraphs=0)
     messages: list[str] = list(problems)
     manifest: dict = {}
@@ -219,15 +242,19 @@ def _write(ix, files: list[Path], old: dict, say, problems: list[str], workers: 
             manifest[str(path)] = {**entry, **_fingerprint(path)}
         else:
             todo.append(path)
+    removed = old.keys() - {str(p) for p in files}
+    if not todo and not removed:  # nothing to do: no writer, nothing written
+        return BuildReport(**counts, problems=tuple(messages)), manifest
     sizes = {p: file_size(p) for p in todo}
     parallel = workers > 1 and len(todo) > 1 and sum(sizes.values()) >= PARALLEL_BYTES
     progress = _Progress(say, len(todo), sum(sizes.values()))
     writer = ix.writer(limitmb=max(32, memory_mb // ((workers + 1) if parallel else 1) // 2))
     try:
         if parallel:
-            results, segments = parallel_index(ix, sizes, old, workers, memory_mb, progress.file_done)
+            results, segments = parallel_index(ix, sizes, old, workers, memory_mb, progress.file_done,
+                                               text_field)
         else:
-            results = [_index_file(writer, p, old.get(str(p)), progress.file_done) for p in todo]
+            results = [_index_file(writer, p, old.get(str(p)), progress.file_done, text_field) for p in todo]
             segments = []
         for result in results:
             messages.extend(result.messages)
@@ -239,7 +266,7 @@ def _write(ix, files: list[Path], old: dict, say, problems: list[str], workers: 
                 writer.delete_by_term("source", result.key)
                 counts["replaced" if result.key in old else "added"] += 1
                 counts["paragraphs"] += result.paragraphs
-        for key in old.keys() - manifest.keys():
+        for key in removed:
             writer.delete_by_term("source", key)
             counts["removed"] += 1
         if counts["added"] or counts["replaced"] or counts["removed"]:

@@ -30,7 +30,8 @@ SEGMENT_BYTES = 250_000
 TARGET_SEGMENTS = 32
 
 
-def parallel_index(ix, sizes: dict[Path, int], old: dict, workers: int, memory_mb: int, file_done):
+def parallel_index(ix, sizes: dict[Path, int], old: dict, workers: int, memory_mb: int, file_done,
+                   text_field: str = "text"):
     """(per-file results, new segments) of indexing the files of ``sizes``
     (path: bytes) in workers; ``file_done(name, paragraphs, words, size)``
     hears of each file as it ends."""
@@ -44,7 +45,7 @@ def parallel_index(ix, sizes: dict[Path, int], old: dict, workers: int, memory_m
     limitmb = max(32, memory_mb // (workers + 1) // 2)
     segment_bytes = max(SEGMENT_BYTES, sum(sizes.values()) // TARGET_SEGMENTS)
     folder = ix.storage.folder
-    procs = [ctx.Process(target=_work, args=(folder, limitmb, segment_bytes, jobs, out, old, os.getpid()),
+    procs = [ctx.Process(target=_work, args=(folder, limitmb, segment_bytes, jobs, out, old, os.getpid(), text_field),
                          daemon=True)
              for _ in range(workers)]
     for proc in procs:
@@ -84,7 +85,8 @@ def file_size(path: Path) -> int:
         return 0
 
 
-def _work(folder: str, limitmb: int, segment_bytes: int, jobs, out, old: dict, parent: int) -> None:
+def _work(folder: str, limitmb: int, segment_bytes: int, jobs, out, old: dict, parent: int,
+          text_field: str) -> None:
     from whoosh import index
     from whoosh.writing import SegmentWriter
 
@@ -100,7 +102,7 @@ def _work(folder: str, limitmb: int, segment_bytes: int, jobs, out, old: dict, p
                 break
             if os.getppid() != parent:  # the build was killed: stop, write nothing
                 os._exit(1)
-            found.append(_index_file(writer, Path(path), old.get(path), lambda *event: out.put(("file", *event))))
+            found.append(_index_file(writer, Path(path), old.get(path), lambda *event: out.put(("file", *event)), text_field))
             size += file_size(Path(path))
             if size >= segment_bytes and writer._added:
                 segments.append(writer._finalize_segment())

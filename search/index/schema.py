@@ -17,7 +17,7 @@ from ..analysis.analyze import ALT
 
 #: Bumped whenever the schema or the analysis changes what is indexed; an
 #: index of another version is rebuilt rather than updated.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class SlotTokenizer(Tokenizer):
@@ -50,6 +50,7 @@ def make_schema() -> Schema:
         doc=ID(stored=True),
         lang=ID(stored=True),
         kind=ID(stored=True),
+        part=ID(stored=True),  # the instrument: "Конвенція", a Protocol's name
         article=ID(stored=True),
         ordinal=NUMERIC(stored=True, sortable=True),
         lemma=TEXT(analyzer=slots, phrase=True),

@@ -12,6 +12,9 @@ from __future__ import annotations
 import html
 import re
 from html.parser import HTMLParser
+from typing import NamedTuple
+
+from ..lang import HEADING_WORDS, PORTAL_BANNERS, PORTAL_BLOCKS, PORTAL_LINES
 
 # Private-use characters: they cannot occur in real text after normalization
 # of sources, and they are not word characters, so they never become tokens.
@@ -25,31 +28,28 @@ _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_EMPHASIS = re.compile(r"(\*\*|__|(?<!\w)\*|(?<!\w)_)(\S(?:.*?\S)?)\1")
 _MD_RULE = re.compile(r"^\s*([-*_=])(\s*\1){2,}\s*$")
 
-#: Lines of a saved web page that are the portal's, not the document's.
-#: Matched against a whole stripped line.
-BOILERPLATE = [
-    re.compile(p, re.I)
-    for p in (
-        r"Ид[её]т загрузка документа.*",
-        r"Йде завантаження документа.*",
-        r"Главный правовой",
-        r"Головний правовий",
-        r"портал Украины",
-        r"портал України",
-        r"Остаться\s+Попробовать",
-        r"Залишитися\s+Спробувати",
-        r"Опрос",
-        r"Опитування",
-        r"_{3,}",
-    )
-]
+_BANNER = re.compile("|".join(PORTAL_BANNERS), re.I)
+_PORTAL_LINE = re.compile("|".join(PORTAL_LINES), re.I)
+_PORTAL_BLOCK = re.compile("|".join(PORTAL_BLOCKS), re.I)
+_PART_LINE = re.compile("|".join(w for word in HEADING_WORDS["part"] for w in (word, word.upper())))
 
 
 def footnote_ref(label: str) -> str:
     return f"{FOOTNOTE_OPEN}{label}{FOOTNOTE_CLOSE}"
 
 
-def strip_markdown(text: str) -> str:
+class Marked(NamedTuple):
+    """A document's plain lines, and the title its markup gives, if any."""
+
+    text: str
+    title: str = ""
+
+
+def plain(text: str) -> Marked:
+    return Marked(text)
+
+
+def strip_markdown(text: str) -> Marked:
     """Markdown (with inline HTML) to plain lines; ``#`` headings are kept."""
     text = _SUP.sub(lambda m: footnote_ref(m.group(1) or m.group(2)), text)
     text = _TAG.sub("", text)
@@ -60,7 +60,7 @@ def strip_markdown(text: str) -> str:
             lines.append("")
             continue
         lines.append(_MD_EMPHASIS.sub(r"\2", line))
-    return html.unescape("\n".join(lines))
+    return Marked(html.unescape("\n".join(lines)))
 
 
 class _HTMLText(HTMLParser):
@@ -74,8 +74,12 @@ class _HTMLText(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skip_depth = 0
+        self.title: list[str] = []
+        self.in_title = False
 
     def handle_starttag(self, tag, attrs):
+        if tag == "title":
+            self.in_title = True
         if tag in self.SKIP:
             self.skip_depth += 1
         elif tag in self.BLOCKS:
@@ -86,6 +90,8 @@ class _HTMLText(HTMLParser):
             self.parts.append(FOOTNOTE_OPEN)
 
     def handle_endtag(self, tag):
+        if tag == "title":
+            self.in_title = False
         if tag in self.SKIP:
             self.skip_depth = max(0, self.skip_depth - 1)
         elif tag in self.BLOCKS or re.fullmatch(r"h[1-6]", tag):
@@ -94,24 +100,41 @@ class _HTMLText(HTMLParser):
             self.parts.append(FOOTNOTE_CLOSE)
 
     def handle_data(self, data):
+        if self.in_title:
+            self.title.append(data)
         if not self.skip_depth:
             self.parts.append(re.sub(r"\s+", " ", data))
 
 
-def strip_html(text: str) -> str:
+def strip_html(text: str) -> Marked:
+    """HTML to plain lines (headings as Markdown ``#`` lines), and the page's
+    ``<title>``."""
     parser = _HTMLText()
     parser.feed(text)
     parser.close()
     out = "".join(parser.parts)
     # A <sup> that held no short label was not a footnote reference.
     out = re.sub(f"{FOOTNOTE_OPEN}([^{FOOTNOTE_CLOSE}]{{5,}}|){FOOTNOTE_CLOSE}", r"\1", out)
-    return "\n".join(line.strip() for line in out.split("\n"))
+    title = " ".join("".join(parser.title).split())
+    return Marked("\n".join(line.strip() for line in out.split("\n")), title)
 
 
 def drop_boilerplate(text: str) -> str:
-    """Remove the lines a web portal wraps around a document."""
-    kept = [
-        line for line in text.split("\n")
-        if not any(p.fullmatch(line.strip()) for p in BOILERPLATE)
-    ]
+    """Remove what a web portal wraps around a document: a saved page's
+    banner and everything after it up to the document's first heading (the
+    portal's own title bar, in its own language), the portal's lines, and
+    its blocks of links to other documents."""
+    lines = text.split("\n")
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is not None and _BANNER.fullmatch(lines[first].strip()):
+        start = next((i for i in range(first, len(lines)) if _PART_LINE.fullmatch(lines[i].strip())), None)
+        if start is not None:
+            lines = lines[start:]
+    kept, skipping = [], False
+    for line in lines:
+        stripped = line.strip()
+        # A block of links runs to the next blank line.
+        skipping = bool(stripped) and (skipping or bool(_PORTAL_BLOCK.fullmatch(stripped)))
+        if not skipping and not _PORTAL_LINE.fullmatch(stripped):
+            kept.append(line)
     return "\n".join(kept)

@@ -8,7 +8,7 @@ from pathlib import Path
 from ..lang import CITATION
 from ..models import Paragraph
 from .detect import detect_lang
-from .markup import drop_boilerplate, strip_html, strip_markdown
+from .markup import drop_boilerplate, plain, strip_html, strip_markdown
 from ..analysis.normalize import normalize_text
 from dataclasses import dataclass, replace
 
@@ -20,7 +20,7 @@ from .segment import Block, segment
 #: paragraph never costs unbounded memory and hits stay readable.
 MAX_PARAGRAPH = 20_000
 
-_MARKUP = {"markdown": strip_markdown, "html": strip_html, "text": lambda t: t}
+_MARKUP = {"markdown": strip_markdown, "html": strip_html, "text": plain}
 
 
 @dataclass(frozen=True)
@@ -30,13 +30,14 @@ class Ingested:
     warnings: tuple[str, ...]
 
 
-def ingest(path: Path) -> Ingested:
-    """Every paragraph of every document in a source file, read once.
+def ingest(path: Path, text_field: str = "text") -> Ingested:
+    """Every paragraph of every document in a source file, read once
+    (``text_field``: the field of JSON Lines records that holds the text).
 
     Raises :class:`~search.errors.SourceError` when the file cannot be read
     as text.
     """
-    loaded = load(Path(path))
+    loaded = load(Path(path), text_field)
     out: list[Paragraph] = []
     for document in loaded.documents:
         out.extend(document_paragraphs(document))
@@ -48,14 +49,13 @@ def paragraphs_of(path: Path) -> list[Paragraph]:
 
 
 def document_paragraphs(document: Document) -> list[Paragraph]:
-    text = normalize_text(document.text)
-    text = drop_boilerplate(_MARKUP[document.format](text))
-    title, blocks = segment(text)
+    marked = _MARKUP[document.format](normalize_text(document.text))
+    title, blocks = segment(drop_boilerplate(marked.text))
     blocks = [piece for block in blocks for piece in _pieces(block)]
     langs = [detect_lang(b.text, document.lang) for b in blocks]
     doc_lang = _document_lang(blocks, langs)
     langs = [lang or doc_lang for lang in langs]
-    title = document.title or title or document.doc
+    title = document.title or marked.title or title or document.doc
     paragraphs = [
         _paragraph(document, title, ordinal, block, lang, doc_lang)
         for ordinal, (block, lang) in enumerate(zip(blocks, langs))
@@ -118,6 +118,8 @@ def cite(block: Block, title: str, ordinal: int, lang: str) -> str:
     pieces = [block.part or title]
     if block.kind == "footnote":
         return ", ".join(pieces + [f"{labels['footnote']} {block.footnote}"])
+    if block.kind == "closing":
+        return ", ".join(pieces + [labels["closing"]])
     if block.article:
         pieces.append(f"{labels['article']} {block.article}")
     elif block.kind == "preamble":

@@ -43,7 +43,7 @@ class Document:
     lang: str = ""  # a hint from the source; paragraphs still decide for themselves
 
 
-def discover(roots: list[Path], problems: Optional[list[str]] = None) -> list[Path]:
+def discover(roots: list[Path], problems: Optional[list[SourceError]] = None) -> list[Path]:
     """Every supported regular file under the roots, sorted, each once.
 
     Symbolic links to folders are not followed (they can loop); links to
@@ -57,7 +57,7 @@ def discover(roots: list[Path], problems: Optional[list[str]] = None) -> list[Pa
     def problem(where: object, what: str) -> None:
         if report is None:
             raise SourceError(where, what)
-        report(f"{where}: {what}; skipped")
+        report(SourceError(where, what))
 
     for root in roots:
         root = Path(root)
@@ -135,8 +135,9 @@ class Loaded:
     warnings: tuple[str, ...]
 
 
-def load(path: Path) -> Loaded:
-    """Read, hash and decode one source file into its documents."""
+def load(path: Path, text_field: str = "text") -> Loaded:
+    """Read, hash and decode one source file into its documents
+    (``text_field``: the field of a JSON Lines record that holds its text)."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -147,24 +148,20 @@ def load(path: Path) -> Loaded:
     text = decode(data, path, warnings)
     suffix = path.suffix.lower()
     if suffix == ".jsonl":
-        documents = tuple(_jsonl_documents(path, text, warnings))
+        documents = tuple(_jsonl_documents(path, text, warnings, text_field))
     else:
         fmt = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}.get(suffix, "text")
         documents = (Document(source=str(path), doc=path.stem, text=text, format=fmt),)
     return Loaded(documents, hashlib.sha256(data).hexdigest(), tuple(warnings))
 
 
-def read_documents(path: Path) -> Iterator[Document]:
-    """The documents of one source file."""
-    yield from load(path).documents
-
-
 #: Bad JSON Lines records listed one by one; beyond that they are counted.
 MAX_LISTED = 5
 
 
-def _jsonl_documents(path: Path, text: str, warnings: list[str]) -> Iterator[Document]:
+def _jsonl_documents(path: Path, text: str, warnings: list[str], text_field: str) -> Iterator[Document]:
     seen = bad = 0
+    fields: dict[str, None] = {}  # the fields records have, to name them
     for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
@@ -174,8 +171,11 @@ def _jsonl_documents(path: Path, text: str, warnings: list[str]) -> Iterator[Doc
         except json.JSONDecodeError as exc:
             problem = f"not JSON ({exc.msg})"
         else:
-            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-                problem = "a record needs a string field 'text'"
+            if not isinstance(record, dict):
+                problem = "a record must be a JSON object"
+            elif not isinstance(record.get(text_field), str):
+                fields.update(dict.fromkeys(list(record)[:20]))
+                problem = f"a record needs a string field {text_field!r}"
         if problem:
             bad += 1
             if bad <= MAX_LISTED:
@@ -185,7 +185,7 @@ def _jsonl_documents(path: Path, text: str, warnings: list[str]) -> Iterator[Doc
         yield Document(
             source=str(path),
             doc=str(record.get("id") or f"{path.stem}:{number}"),
-            text=record["text"],
+            text=record[text_field],
             format="text",
             title=str(record.get("title") or ""),
             lang=str(record.get("lang") or ""),
@@ -193,4 +193,8 @@ def _jsonl_documents(path: Path, text: str, warnings: list[str]) -> Iterator[Doc
     if bad > MAX_LISTED:
         warnings.append(f"{path}: {bad} bad lines in all; skipped")
     if not seen:
+        if fields:
+            have = ", ".join(list(fields)[:10])
+            raise SourceError(path, f"no record has a string field {text_field!r} (its records have: {have}); "
+                                    f"name the text's field with --text-field NAME")
         raise SourceError(path, "no usable records")

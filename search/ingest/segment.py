@@ -13,16 +13,25 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Iterator
+from typing import Iterator, Optional
 
+from ..lang import CLOSING_WORDS, HEADING_WORDS, SUPPLEMENTS
 from .markup import FOOTNOTE_OPEN, FOOTNOTE_REF
 
-# Headings, as data: the words that open a part, an article, a preamble.
-_PART_WORDS = r"КОНВЕНЦІЯ|КОНВЕНЦИЯ|Конвенція|Конвенция|ПРОТОКОЛ|Протокол|CONVENTION|PROTOCOL|Convention|Protocol"
-_PART = re.compile(rf"^({_PART_WORDS})$")
-_ARTICLE = re.compile(r"^(Стаття|Статья|СТАТТЯ|СТАТЬЯ|Article|ARTICLE)\s+([0-9IVXЗзОO]+[0-9а-яА-Яa-z\-]*)\.?\s*(.*)$")
-_PREAMBLE = re.compile(r"^(Преамбула|Preamble|ПРЕАМБУЛА)$")
-_SECTION = re.compile(r"^(?:[IVXІ]{1,5}\.|(?:Розділ|Раздел|Глава|Частина|Часть)\s+\S+\.?)\s+\S")
+def _words(kind: str) -> str:
+    """The heading words of a kind as written in titles and in capitals
+    (not in lower case: "стаття 5 цієї Конвенції…" opens a sentence)."""
+    return "|".join(w for word in HEADING_WORDS[kind] for w in (word, word.upper()))
+
+
+# Headings: the words that open them are data (search.lang).
+_PART = re.compile(rf"^({_words('part')})$")
+_PART_NAMED = re.compile(rf"^({_words('part')})\s+(\S.*)$")
+_ARTICLE = re.compile(rf"^({_words('article')})\s+([0-9IVXЗзОO]+[0-9а-яА-Яa-z\-]*)\.?\s*(.*)$")
+_PREAMBLE = re.compile(rf"^({_words('preamble')})$")
+_SECTION = re.compile(rf"^(?:[IVXІ]{{1,5}}\.|(?:{_words('section')})\s+\S+\.?)\s+\S")
+_CLOSING = re.compile(rf"^({'|'.join(CLOSING_WORDS)})\b", re.I)
+_SUPPLEMENTS = re.compile(rf",?\s+(?:{'|'.join(SUPPLEMENTS)})\b", re.I)
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
 # Leading markers of a body paragraph, outermost first.
 _NUMBER = re.compile(r"^(\d{1,3})\.\s+")
@@ -41,7 +50,6 @@ class Block:
     text: str
     kind: str = "body"
     part: str = ""
-    part_title: str = ""
     section: str = ""
     article: str = ""
     article_title: str = ""
@@ -62,7 +70,6 @@ class Block:
 @dataclass
 class _State:
     part: str = ""
-    part_title: str = ""
     section: str = ""
     article: str = ""
     article_title: str = ""
@@ -112,27 +119,9 @@ def _block(lines: list[str], st: _State) -> Iterator[Block]:
         _open_part(first, " ".join(lines[1:]), st)
         yield _stamp(st, "\n".join(lines), "heading")
         return
-    art = _ARTICLE.match(first)
-    if art:
-        st.article = art.group(2).translate(_DIGIT_LOOKALIKES)
-        st.article_title = " ".join([art.group(3)] + lines[1:]).strip()
-        st.preamble = False
-        st.reset_numbering()
-        yield _stamp(st, "\n".join(lines), "heading")
-        return
-    if _PREAMBLE.match(first) and len(lines) == 1:
-        st.preamble = True
-        st.article = st.article_title = st.section = ""
-        st.reset_numbering()
-        yield _stamp(st, first, "heading")
-        return
-    sec = _SECTION.match(first)
-    if sec and len(lines) == 1 and len(first) < 160:
-        st.section = first
-        st.preamble = False
-        st.article = st.article_title = ""
-        st.reset_numbering()
-        yield _stamp(st, first, "heading")
+    heading = _heading(first, lines[1:], st)
+    if heading is not None:
+        yield heading
         return
     if first.startswith(FOOTNOTE_OPEN):
         ref = FOOTNOTE_REF.match(first)
@@ -140,17 +129,58 @@ def _block(lines: list[str], st: _State) -> Iterator[Block]:
             body = "\n".join([first[ref.end():].strip()] + lines[1:])
             yield replace(_stamp(st, body, "footnote"), footnote=ref.group(1))
             return
+    if _CLOSING.match(first) and st.part:
+        # "In witness whereof…" closes the instrument, not its last article.
+        st.article = st.article_title = st.section = ""
+        st.reset_numbering()
+        yield _stamp(st, "\n".join(lines), "closing")
+        return
     yield from _body("\n".join(lines), st)
 
 
+def _heading(first: str, rest: list[str], st: _State) -> Optional[Block]:
+    """An article, preamble or section heading, with the state it opens;
+    None for any other block."""
+    art = _ARTICLE.match(first)
+    if art:
+        st.article = art.group(2).translate(_DIGIT_LOOKALIKES)
+        st.article_title = " ".join([art.group(3)] + rest).strip()
+        st.preamble = False
+        st.reset_numbering()
+        return _stamp(st, "\n".join([first] + rest), "heading")
+    if _PREAMBLE.match(first) and not rest:
+        st.preamble = True
+        st.article = st.article_title = st.section = ""
+        st.reset_numbering()
+        return _stamp(st, first, "heading")
+    if _SECTION.match(first) and not rest and len(first) < 160:
+        st.section = first
+        st.preamble = False
+        st.article = st.article_title = ""
+        st.reset_numbering()
+        return _stamp(st, first, "heading")
+    return None
+
+
 def _markdown_heading(level: int, title: str, rest: list[str], st: _State) -> Iterator[Block]:
-    if level <= 2:
+    """A Markdown (or HTML) heading is the structure it names ("Стаття 2.
+    Видача" is article 2); one that names none is a part at levels 1–2 and
+    a section below."""
+    named = _PART_NAMED.match(title)
+    heading = None if named else _heading(title, [], st)
+    if heading is not None:
+        yield heading
+    elif named:
+        _open_part(named.group(1), named.group(2), st)
+        yield _stamp(st, title, "heading")
+    elif level <= 2:
         _open_part(title, "", st)
+        yield _stamp(st, title, "heading")
     else:
         st.section = title
         st.article = st.article_title = ""
         st.reset_numbering()
-    yield _stamp(st, title, "heading")
+        yield _stamp(st, title, "heading")
     if rest:
         yield from _body("\n".join(rest), st)
 
@@ -159,13 +189,13 @@ def _open_part(word: str, subtitle: str, st: _State) -> None:
     """A new part: the Convention, a Protocol, a decision."""
     name = word[:1].upper() + word[1:].lower() if word.isupper() else word
     full = f"{name} {subtitle}".strip()
-    # "Протокол проти …, що доповнює …" is cited by its name up to the first
-    # comma; a subtitle that starts a new sentence ("Організації …") is not
-    # part of the short name.
+    # "Протокол проти …, що доповнює Конвенцію …" is cited by its name up to
+    # what it supplements; a subtitle that starts a new sentence
+    # ("Організації …") is not part of the short name.
     short = name
     if subtitle and subtitle[0].islower():
-        short = f"{name} {subtitle.split(',')[0]}".strip()
-    st.part, st.part_title = short, full
+        short = f"{name} {_SUPPLEMENTS.split(subtitle, maxsplit=1)[0]}".strip().rstrip(",")
+    st.part = short
     st.section = st.article = st.article_title = ""
     st.preamble = False
     st.reset_numbering()
@@ -216,7 +246,7 @@ def _is_letter(token: str, st: _State) -> bool:
 
 def _stamp(st: _State, text: str, kind: str) -> Block:
     return Block(
-        text=text, kind=kind, part=st.part, part_title=st.part_title,
+        text=text, kind=kind, part=st.part,
         section=st.section, article=st.article, article_title=st.article_title,
         number=st.number, letter=st.letter, roman=st.roman, sub=st.sub,
     )
