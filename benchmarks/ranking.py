@@ -4,9 +4,10 @@
     python benchmarks/ranking.py --tune   # the engine under other boosts
 
 The judged queries are in benchmarks/judged_queries.tsv (how relevance is
-decided is explained at its top).  The engine indexes sources/ itself; the
-baselines (plain Whoosh, Snowball, naive pymorphy3) index the same
-paragraphs, in the same run.
+decided, and what the query kinds mean, is explained at its top).  Scores are
+reported over all queries and per kind (literal, cross-lingual, synonym,
+misspelt).  The engine indexes sources/ itself; the baselines (plain Whoosh,
+Snowball, naive pymorphy3) index the same paragraphs, in the same run.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import math
 import re
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -30,13 +32,25 @@ SOURCES = ROOT / "sources"
 JUDGED = Path(__file__).resolve().parent / "judged_queries.tsv"
 
 
-def load_judgements(paragraphs):
-    """(id, query, {paragraph id: grade}) for every judged query."""
+#: Query kinds in the order the report lists them.
+KINDS = ("literal", "cross-lingual", "synonym", "misspelt")
+
+
+def load_judgements(paragraphs, path: Path = JUDGED):
+    """(id, kind, query, {paragraph id: grade}) for every judged query.
+
+    Each line is ``id, kind, query, pattern, key places, note`` (tab-separated).
+    """
     out = []
-    for line in JUDGED.read_text(encoding="utf-8").splitlines():
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
-        qid, query, pattern, keys = (line.split("\t") + [""])[:4]
+        fields = line.split("\t")
+        if len(fields) != 6:
+            raise ValueError(f"{path.name}:{number}: {len(fields)} columns, expected 6")
+        qid, kind, query, pattern, keys, _note = fields
+        if kind not in KINDS:
+            raise ValueError(f"{path.name}:{number}: unknown kind {kind!r}")
         rx = re.compile(pattern, re.I)
         places = [k for k in keys.split(";") if k]
         grades = {}
@@ -44,7 +58,7 @@ def load_judgements(paragraphs):
             if rx.search(unify_apostrophes(p.text)):
                 key = any(p.citation == k or p.citation.startswith(k + ",") for k in places)
                 grades[p.id] = 2 if key else 1
-        out.append((qid, query, grades))
+        out.append((qid, kind, query, grades))
     return out
 
 
@@ -63,14 +77,39 @@ def recall(found, grades, k=20) -> float:
     return len([d for d in found[:k] if grades.get(d)]) / len(grades) if grades else 0.0
 
 
-def score(system, judged) -> tuple[float, float, float]:
-    totals = [0.0, 0.0, 0.0]
-    for _, query, grades in judged:
+def per_query(system, judged) -> dict[str, tuple[float, float, float]]:
+    """(nDCG@10, MRR, Recall@20) of every judged query, by query id."""
+    out = {}
+    for qid, _, query, grades in judged:
         found = system.search(query, 20)
-        totals[0] += ndcg(found, grades)
-        totals[1] += mrr(found, grades)
-        totals[2] += recall(found, grades)
-    return tuple(t / len(judged) for t in totals)
+        out[qid] = (ndcg(found, grades), mrr(found, grades), recall(found, grades))
+    return out
+
+
+def mean(rows) -> tuple[float, float, float]:
+    rows = list(rows)
+    return tuple(sum(r[i] for r in rows) / len(rows) for i in range(3)) if rows else (0.0, 0.0, 0.0)
+
+
+def by_kind(scores, judged) -> list[tuple[str, int, tuple[float, float, float]]]:
+    """("all", n, means) then one row per kind present in the judgements."""
+    rows = [("all", len(judged), mean(scores[qid] for qid, *_ in judged))]
+    for kind in KINDS:
+        ids = [qid for qid, k, *_ in judged if k == kind]
+        if ids:
+            rows.append((kind, len(ids), mean(scores[qid] for qid in ids)))
+    return rows
+
+
+def score(system, judged) -> tuple[float, float, float]:
+    """Mean nDCG@10, MRR and Recall@20 over all judged queries."""
+    return mean(per_query(system, judged).values())
+
+
+def report(name, system, judged) -> None:
+    for i, (kind, n, values) in enumerate(by_kind(per_query(system, judged), judged)):
+        label = name if i == 0 else ""
+        print(f"{label:<28} {kind:<14} {n:>4} " + " ".join(f"{v:>8.4f}" for v in values))
 
 
 def main() -> None:
@@ -79,17 +118,19 @@ def main() -> None:
     args = parser.parse_args()
     paragraphs = [p for path in sorted(SOURCES.iterdir()) for p in paragraphs_of(path)]
     judged = load_judgements(paragraphs)
-    print(f"{len(judged)} judged queries over {len(paragraphs)} paragraphs; "
-          f"{sum(len(g) for _, _, g in judged)} relevant judgements")
-    print(f"{'system':<28} {'nDCG@10':>8} {'MRR':>8} {'R@20':>8}")
+    counts = Counter(kind for _, kind, *_ in judged)
+    kinds = ", ".join(f"{counts[kind]} {kind}" for kind in KINDS if counts[kind])
+    print(f"{len(judged)} judged queries ({kinds}) over {len(paragraphs)} paragraphs; "
+          f"{sum(len(g) for *_, g in judged)} relevant judgements")
+    print(f"{'system':<28} {'kind':<14} {'n':>4} {'nDCG@10':>8} {'MRR':>8} {'R@20':>8}")
     with tempfile.TemporaryDirectory() as tmp:
         engine = systems.EngineSystem(Path(tmp), unit="id")
         engine.build_from(SOURCES)
-        print(f"{'engine':<28} " + " ".join(f"{v:>8.4f}" for v in score(engine, judged)))
+        report("engine", engine, judged)
         docs = [(p.id, p.text, p.lang) for p in paragraphs]
         for system in systems.baselines(Path(tmp)):
             system.build(docs)
-            print(f"{system.name:<28} " + " ".join(f"{v:>8.4f}" for v in score(system, judged)))
+            report(system.name, system, judged)
         if args.tune:
             tune(engine, judged)
 
@@ -106,7 +147,7 @@ def tune(engine, judged) -> None:
                 compile_module.FORM_BOOST, compile_module.PHRASE_FORM_BOOST = form, phrase
                 ranking.PROXIMITY = proximity
                 label = f"  {form:>4} {phrase:>4} {proximity:>4}"
-                print(f"{label:<28} " + " ".join(f"{v:>8.4f}" for v in score(engine, judged)))
+                print(f"{label:<28} {'all':<14} {len(judged):>4} " + " ".join(f"{v:>8.4f}" for v in score(engine, judged)))
     compile_module.FORM_BOOST, compile_module.PHRASE_FORM_BOOST, ranking.PROXIMITY = saved
 
 
