@@ -136,8 +136,8 @@ def main() -> None:
 
 
 def tune(engine, judged) -> None:
-    from search import ranking
     from search.query import compile as compile_module
+    from search.rank import evidence as ranking
 
     print("engine with other boosts (FORM_BOOST, PHRASE_FORM_BOOST, PROXIMITY):")
     saved = (compile_module.FORM_BOOST, compile_module.PHRASE_FORM_BOOST, ranking.PROXIMITY)

@@ -16,6 +16,7 @@ import click
 
 from . import __version__
 from .errors import EXIT_INTERRUPTED, EXIT_PARTLY, EXIT_USAGE
+from .lang import LABELS
 
 index_option = click.option(
     "--index", "index_path", type=click.Path(file_okay=False), default=None,
@@ -23,14 +24,21 @@ index_option = click.option(
 )
 
 
+def place_options(command):
+    """The filters on where a paragraph stands, which every command shares."""
+    command = click.option("--part", help="Only paragraphs of this instrument (words of its name: "
+                                          "'протокол мігрантів'; search info lists them).")(command)
+    command = click.option("--doc", help="Only paragraphs of this document (its id, as shown in hits; "
+                                         "a trailing * takes a prefix).")(command)
+    command = click.option("--lang", type=click.Choice(LABELS), help="Only paragraphs in this language.")(command)
+    return command
+
+
 def filter_options(command):
     """The filters every searching command shares."""
     command = click.option("--exact", is_flag=True,
                            help="Match the words as typed, without other inflections.")(command)
-    command = click.option("--doc", help="Only paragraphs of this document (its id, as shown in hits).")(command)
-    command = click.option("--lang", type=click.Choice(["uk", "ru", "other"]),
-                           help="Only paragraphs in this language.")(command)
-    return command
+    return place_options(command)
 
 
 def format_option(*choices: str, default: str = "text"):
@@ -49,14 +57,16 @@ class _Group(click.Group):
     def invoke(self, ctx):
         from .errors import SearchError
 
+        raw = list(ctx.args)  # the group hands them on, and clears them
         try:
             return super().invoke(ctx)
         except click.NoSuchOption as exc:
             if ctx.invoked_subcommand not in _QUERY_COMMANDS or exc.option_name.startswith("--"):
                 raise
             # "-група" was meant as a query that excludes a word.
-            click.echo(f"search: no such option {exc.option_name!r}; a query that starts with '-' "
-                       f"goes after '--': search {ctx.invoked_subcommand} -- \"{exc.option_name} …\"", err=True)
+            typed = next((a for a in raw if a.startswith(exc.option_name)), exc.option_name)
+            click.echo(f"search: no such option {typed!r}; a query that starts with '-' "
+                       f"goes after '--': search {ctx.invoked_subcommand} -- '{typed}'", err=True)
             ctx.exit(EXIT_USAGE)
         except SearchError as exc:
             click.echo(f"search: {exc}", err=True)
@@ -112,14 +122,16 @@ def main() -> None:
 @index_option
 @click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, 10000),
               help="How many hits to show.")
+@click.option("--offset", default=0, show_default=True, type=click.IntRange(0), help="Hits to skip (paging).")
 @filter_options
 @format_option("text", "json", "jsonl", "csv")
 @color_option
-def query(text, index_path, limit, lang, doc, exact, fmt, color):
+def query(text, index_path, limit, offset, lang, doc, part, exact, fmt, color):
     """Find the paragraphs that best match TEXT.
 
     A word finds all its forms; "quoted words" must stand together; AND, OR,
-    NOT, (parentheses), prefix* and the filters lang:, doc:, article: work.
+    NOT, (parentheses), prefix* and the filters lang:, doc:, part:, article:
+    and kind: work.  A query that starts with - goes after --.
 
     \b
     Examples:
@@ -133,7 +145,9 @@ def query(text, index_path, limit, lang, doc, exact, fmt, color):
     with Engine.open(index_path) as engine:
         if index_path is None:
             _keep_default_index_current(engine)
-        results = engine.search(text, limit=limit, lang=lang, doc=doc, exact=exact)
+        results = engine.search(text, limit=limit, offset=offset, lang=lang, doc=doc, part=part, exact=exact)
+    for note in results.notes:
+        _say(f"search: note: {note}")
     _echo(render(results, fmt, color=_use_color(color) and fmt == "text"))
 
 
@@ -210,7 +224,7 @@ def index(sources, index_path, rebuild, workers, memory_mb, quiet, text_field):
               help="Hits per query.")
 @filter_options
 @click.option("--tag", default="search", show_default=True, help="Run tag of the trec format.")
-def batch(file, index_path, out, fmt, limit, lang, doc, exact, tag):
+def batch(file, index_path, out, fmt, limit, lang, doc, part, exact, tag):
     """Run every query of FILE (or - for stdin): one per line, or id<TAB>query.
 
     Blank lines and lines starting with # are skipped.  A malformed query is
@@ -234,7 +248,7 @@ def batch(file, index_path, out, fmt, limit, lang, doc, exact, tag):
     with Engine.open(index_path) as engine:
         if index_path is None:
             _keep_default_index_current(engine)
-        results = engine.batch(queries, limit=limit, lang=lang, doc=doc, exact=exact)
+        results = engine.batch(queries, limit=limit, lang=lang, doc=doc, part=part, exact=exact)
         with click.progressbar(results, length=len(queries), file=sys.stderr,
                                label="queries") if sys.stderr.isatty() else _nullcontext(results) as bar:
             for result in bar:
@@ -273,9 +287,10 @@ def info(index_path, fmt):
 @click.option("--sort", type=click.Choice(["doc", "left", "right", "form"]), default="doc",
               show_default=True, help="Order of the lines.")
 @click.option("--limit", "-n", type=click.IntRange(1), default=None, help="At most this many lines.")
+@click.option("--offset", default=0, show_default=True, type=click.IntRange(0), help="Lines to skip (paging).")
 @format_option("text", "csv", "json")
 @color_option
-def kwic(term, index_path, lang, doc, exact, width, sort, limit, fmt, color):
+def kwic(term, index_path, lang, doc, part, exact, width, sort, limit, offset, fmt, color):
     """Every occurrence of any form of TERM, as key word in context lines.
 
     Several words are taken as a phrase; any query works too.
@@ -289,7 +304,8 @@ def kwic(term, index_path, lang, doc, exact, width, sort, limit, fmt, color):
     from .render import render_kwic
 
     with Engine.open(index_path) as engine:
-        found = engine.concordance(term, width=width, sort=sort, limit=limit, lang=lang, doc=doc, exact=exact)
+        found = engine.concordance(term, width=width, sort=sort, limit=limit, offset=offset, lang=lang, doc=doc,
+                                   part=part, exact=exact)
     click.echo(render_kwic(found, fmt, width, color=_use_color(color) and fmt == "text"))
 
 
@@ -299,7 +315,7 @@ def kwic(term, index_path, lang, doc, exact, width, sort, limit, fmt, color):
 @filter_options
 @click.option("--top", default=10, show_default=True, type=click.IntRange(1), help="Documents and articles to list.")
 @format_option("text", "csv", "json")
-def stats(term, index_path, lang, doc, exact, top, fmt):
+def stats(term, index_path, lang, doc, part, exact, top, fmt):
     """How often TERM occurs, in which forms, in which documents and articles.
 
     \b
@@ -310,18 +326,18 @@ def stats(term, index_path, lang, doc, exact, top, fmt):
     from .render import render_stats
 
     with Engine.open(index_path) as engine:
-        click.echo(render_stats(engine.term_stats(term, top=top, lang=lang, doc=doc, exact=exact), fmt))
+        click.echo(render_stats(engine.term_stats(term, top=top, lang=lang, doc=doc, part=part, exact=exact), fmt))
 
 
 @main.command()
 @index_option
-@click.option("--lang", type=click.Choice(["uk", "ru", "other"]), help="Only paragraphs in this language.")
-@click.option("--doc", help="Only paragraphs of this document.")
+@place_options
 @click.option("--top", default=20, show_default=True, type=click.IntRange(1), help="How many lemmas.")
-@click.option("--all", "keep_all", is_flag=True, help="Keep stop words, numbers and single letters.")
+@click.option("--stop-words", "--all", "stop_words", is_flag=True,
+              help="Keep stop words, numbers and single letters.")
 @format_option("text", "csv", "json")
-def terms(index_path, lang, doc, top, keep_all, fmt):
-    """The most frequent lemmas (stop words left out unless --all).
+def terms(index_path, lang, doc, part, top, stop_words, fmt):
+    """The most frequent lemmas (stop words left out unless --stop-words).
 
     \b
     Example:
@@ -331,7 +347,7 @@ def terms(index_path, lang, doc, top, keep_all, fmt):
     from .render import render_terms
 
     with Engine.open(index_path) as engine:
-        click.echo(render_terms(engine.terms(top=top, lang=lang, doc=doc, stop_words=keep_all), fmt))
+        click.echo(render_terms(engine.terms(top=top, lang=lang, doc=doc, part=part, stop_words=stop_words), fmt))
 
 
 @main.command()
@@ -341,7 +357,7 @@ def terms(index_path, lang, doc, top, keep_all, fmt):
 @click.option("--limit", "-n", default=3, show_default=True, type=click.IntRange(1, 100),
               help="How many top hits to explain.")
 @format_option("text", "json")
-def explain(text, index_path, lang, doc, exact, limit, fmt):
+def explain(text, index_path, lang, doc, part, exact, limit, fmt):
     """Show how TEXT was analysed and why its top hits rank as they do.
 
     \b
@@ -352,7 +368,7 @@ def explain(text, index_path, lang, doc, exact, limit, fmt):
     from .render import render_explanation
 
     with Engine.open(index_path) as engine:
-        click.echo(render_explanation(engine.explain(text, limit=limit, lang=lang, doc=doc, exact=exact), fmt))
+        click.echo(render_explanation(engine.explain(text, limit=limit, lang=lang, doc=doc, part=part, exact=exact), fmt))
 
 
 class _nullcontext:

@@ -8,7 +8,9 @@ from dataclasses import asdict, dataclass
 from .analysis import decode
 from .analysis.normalize import fold_word
 from .lang import CITATION, STOP_WORDS
+from .models import Paragraph
 
+#: Orders of concordance lines.
 SORTS = ("doc", "left", "right", "form")
 
 
@@ -56,13 +58,12 @@ def _flat(text: str) -> str:
 def lines(matching, width: int = 40) -> list[Line]:
     """KWIC lines of every occurrence, in document order."""
     out = []
-    for fields, evidence in matching:
-        text = fields["text"]
-        citation = fields.get("meta", {}).get("citation", "")
+    for stored, evidence in matching:
+        p = stored.paragraph
         for start, end, _, _ in evidence.occurrences:
-            left = _flat(text[max(0, start - 3 * width):start])[-width:]
-            right = _flat(text[end:end + 3 * width])[:width]
-            out.append(Line(left, text[start:end], right, citation, fields["doc"], fields["id"], start, end))
+            left = _flat(p.text[max(0, start - 3 * width):start])[-width:]
+            right = _flat(p.text[end:end + 3 * width])[:width]
+            out.append(Line(left, p.text[start:end], right, p.citation, p.doc, p.id, start, end))
     return out
 
 
@@ -76,12 +77,11 @@ def sort_lines(found: list[Line], by: str) -> list[Line]:
     return sorted(found, key=keys[by])
 
 
-def _article_label(fields: dict) -> str:
-    meta = fields.get("meta", {})
-    if not fields.get("article"):
-        return meta.get("part") or meta.get("title") or fields["doc"]
-    labels = CITATION.get(fields.get("lang", ""), CITATION["other"])
-    return f"{meta.get('part') or fields['doc']}, {labels['article']} {fields['article']}"
+def _article_label(p: Paragraph) -> str:
+    if not p.article:
+        return p.part or p.title or p.doc
+    labels = CITATION.get(p.lang, CITATION["other"])
+    return f"{p.part or p.doc}, {labels['article']} {p.article}"
 
 
 def stats(term: str, matching, top: int = 10) -> TermStats:
@@ -89,15 +89,15 @@ def stats(term: str, matching, top: int = 10) -> TermStats:
     docs: Counter = Counter()
     articles: Counter = Counter()
     paragraphs = 0
-    for fields, evidence in matching:
+    for stored, evidence in matching:
         if not evidence.occurrences:
             continue
         paragraphs += 1
-        text = fields["text"]
+        p = stored.paragraph
         n = len(evidence.occurrences)
-        forms.update(_flat(text[s:e]).lower() for s, e, _, _ in evidence.occurrences)
-        docs[fields["doc"]] += n
-        articles[_article_label(fields)] += n
+        forms.update(_flat(p.text[s:e]).lower() for s, e, _, _ in evidence.occurrences)
+        docs[p.doc] += n
+        articles[_article_label(p)] += n
     return TermStats(term, sum(forms.values()), paragraphs, tuple(forms.most_common()),
                      tuple(docs.most_common(top)), tuple(articles.most_common(top)))
 
@@ -105,14 +105,15 @@ def stats(term: str, matching, top: int = 10) -> TermStats:
 _STOP = frozenset(fold_word(w) for words in STOP_WORDS.values() for w in words)
 
 
-def frequent_lemmas(stored_fields, top: int = 20, keep_all: bool = False) -> list[tuple[str, int]]:
-    """The most frequent lemmas of the paragraphs, each position counting
-    once for each of its distinct lemmas."""
+def frequent_lemmas(paragraphs, top: int = 20, stop_words: bool = False) -> list[tuple[str, int]]:
+    """The most frequent lemmas of the stored paragraphs, each position
+    counting once for each of its distinct lemmas; stop words, numbers and
+    single letters left out unless ``stop_words``."""
     counts: Counter = Counter()
-    for fields in stored_fields:
-        for pos in decode(fields["analysis"]):
+    for stored in paragraphs:
+        for pos in decode(stored.analysis):
             counts.update(set(pos.lemmas))
-    if not keep_all:
+    if not stop_words:
         for lemma in list(counts):
             if lemma in _STOP or len(lemma) < 2 or not any(ch.isalpha() for ch in lemma):
                 del counts[lemma]

@@ -17,7 +17,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Optional
 
-from .errors import IndexMissingError, QuerySyntaxError
+from .errors import IndexMissingError, QuerySyntaxError, UsageError
 from .models import BuildReport, IndexInfo, Results
 
 if TYPE_CHECKING:
@@ -138,42 +138,46 @@ class Engine:
 
         with self._lock:
             if self._searcher is None:
-                from .searcher import Searcher
+                from .rank import Searcher
 
                 store.open_index(self.path).close()  # a missing index fails here, clearly
                 self._searcher = Searcher(self.path)
             return self._searcher
 
-    def _compile(self, query: str, exact: bool):
-        from .query import parse
-        from .query.compile import compile_query
+    def _compile(self, query: str, exact: bool, phrase: bool = False):
+        """The query tree; with ``phrase``, several plain words are one
+        phrase (what a concordance looks for)."""
+        from .query import compile_query, parse
+        from .query.compile import as_phrase
 
-        return compile_query(parse(query), query, exact=exact)
+        tree = parse(query)
+        return tree, compile_query(as_phrase(tree) if phrase else tree, query, exact=exact)
 
-    def _compile_term(self, term: str, exact: bool):
-        """A term of several plain words is meant as a phrase."""
-        if len(term.split()) > 1 and not any(ch in term for ch in '"«»„“”()*:') \
-                and not {"AND", "OR", "NOT"} & set(term.split()):
-            term = f'"{term}"'
-        return self._compile(term, exact)
-
-    def search(self, query: str, *, limit: int = 10, lang: Optional[str] = None,
-               doc: Optional[str] = None, exact: bool = False) -> Results:
-        """The best ``limit`` paragraphs for ``query``.
+    def search(self, query: str, *, limit: int = 10, offset: int = 0, lang: Optional[str] = None,
+               doc: Optional[str] = None, part: Optional[str] = None, exact: bool = False) -> Results:
+        """The best ``limit`` paragraphs for ``query``, after the first
+        ``offset``.
 
         A word matches all its forms (``exact=True`` turns that off);
         ``"quoted words"`` must stand together; AND, OR, NOT, parentheses,
-        ``prefix*`` and the filters ``lang:``, ``doc:``, ``article:`` work as
-        documented in the README.  Raises QuerySyntaxError for a malformed
-        query.
+        ``prefix*`` and the filters ``lang:``, ``doc:``, ``part:``,
+        ``article:``, ``kind:`` work as documented in the README.  Raises
+        QuerySyntaxError for a malformed query, UsageError for a bad
+        argument.
         """
-        if limit < 1:
-            raise QuerySyntaxError(query, "limit must be at least 1")
-        compiled = self._compile(query, exact)
-        return self._get_searcher().run(compiled, query, limit=limit, lang=lang, doc=doc)
+        from .rank.order import to_hit
+
+        _check_page(limit, offset)
+        _, compiled = self._compile(query, exact)
+        notes: list[str] = []
+        total, ranked = self._get_searcher().ranked(compiled, limit=limit, offset=offset,
+                                                    filters=_filters(lang, doc, part), notes=notes)
+        hits = tuple(to_hit(offset + rank, r) for rank, r in enumerate(ranked, 1))
+        return Results(query=query, total=total, hits=hits, offset=offset, notes=tuple(dict.fromkeys(notes)))
 
     def batch(self, queries: Iterable, *, limit: int = 10, lang: Optional[str] = None,
-              doc: Optional[str] = None, exact: bool = False) -> Iterable["BatchResult"]:
+              doc: Optional[str] = None, part: Optional[str] = None,
+              exact: bool = False) -> Iterable["BatchResult"]:
         """Run many queries with one searcher, yielding one result each.
 
         ``queries`` holds strings, ``(id, query)`` pairs or BatchQuery
@@ -182,9 +186,11 @@ class Engine:
         """
         from .batch import BatchResult, as_queries
 
+        _check_page(limit, 0)
+        _filters(lang, doc, part)  # a bad argument fails the batch, not each query
         for item in as_queries(queries):
             try:
-                results = self.search(item.query, limit=limit, lang=lang, doc=doc, exact=exact)
+                results = self.search(item.query, limit=limit, lang=lang, doc=doc, part=part, exact=exact)
             except QuerySyntaxError as exc:
                 yield BatchResult(item.id, item.query, error=str(exc))
             else:
@@ -196,14 +202,7 @@ class Engine:
 
         from .index import store
 
-        ix = store.open_index(self.path)
-        try:
-            with ix.reader() as reader:
-                counts = {name: {term.decode(): reader.doc_frequency(name, term)
-                                 for term in reader.lexicon(name)} for name in ("doc", "lang")}
-                total = reader.doc_count()
-        finally:
-            ix.close()
+        searcher = self._get_searcher()
         manifest = store.read_manifest(self.path)
         sources = tuple(
             {"path": path, "size": entry.get("size", 0), "paragraphs": entry.get("paragraphs", 0),
@@ -212,56 +211,76 @@ class Engine:
         )
         generation = store.live_generation(self.path)
         size = sum(f.stat().st_size for f in generation.iterdir() if f.is_file()) if generation else 0
-        return IndexInfo(str(self.path), manifest.get("built", ""), total, size, sources,
-                         counts["doc"], counts["lang"])
+        return IndexInfo(str(self.path), manifest.get("built", ""), searcher.count(), size, sources,
+                         searcher.values("doc"), searcher.values("lang"), searcher.values("part"))
 
     # -- research ------------------------------------------------------------
     def concordance(self, term: str, *, width: int = 40, sort: str = "doc", limit: Optional[int] = None,
-                    lang: Optional[str] = None, doc: Optional[str] = None,
-                    exact: bool = False) -> list["Line"]:
+                    offset: int = 0, lang: Optional[str] = None, doc: Optional[str] = None,
+                    part: Optional[str] = None, exact: bool = False) -> list["Line"]:
         """Every occurrence of any form of ``term`` (a word, phrase or any
         query) as a key word in context, sorted by ``doc``, ``left``,
-        ``right`` or ``form``."""
+        ``right`` or ``form``; ``offset`` and ``limit`` take a page of them."""
         from .concordance import SORTS, lines, sort_lines
 
         if sort not in SORTS:
-            raise ValueError(f"sort must be one of {', '.join(SORTS)}")
-        matching = self._get_searcher().matching(self._compile_term(term, exact), lang=lang, doc=doc)
+            raise UsageError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+        if limit is not None:
+            _check_page(limit, offset)
+        _, compiled = self._compile(term, exact, phrase=True)
+        matching = self._get_searcher().matching(compiled, filters=_filters(lang, doc, part))
         found = sort_lines(lines(matching, width), sort)
-        return found if limit is None else found[:limit]
+        return found[offset:] if limit is None else found[offset:offset + limit]
 
     def term_stats(self, term: str, *, top: int = 10, lang: Optional[str] = None,
-                   doc: Optional[str] = None, exact: bool = False) -> "TermStats":
+                   doc: Optional[str] = None, part: Optional[str] = None, exact: bool = False) -> "TermStats":
         """Occurrences of ``term``: in total, per word form, per document and
         per article (the ``top`` ones)."""
         from .concordance import stats
 
-        matching = self._get_searcher().matching(self._compile_term(term, exact), lang=lang, doc=doc)
+        _, compiled = self._compile(term, exact, phrase=True)
+        matching = self._get_searcher().matching(compiled, filters=_filters(lang, doc, part))
         return stats(term, matching, top=top)
 
     def terms(self, *, top: int = 20, lang: Optional[str] = None, doc: Optional[str] = None,
-              stop_words: bool = False) -> list[tuple[str, int]]:
-        """The most frequent lemmas, stop words, numbers and single letters
-        left out unless ``stop_words`` is true."""
+              part: Optional[str] = None, stop_words: bool = False) -> list[tuple[str, int]]:
+        """The most frequent lemmas; stop words, numbers and single letters
+        are left out unless ``stop_words`` is true."""
         from .concordance import frequent_lemmas
-        from .query.compile import Compiled
-        from whoosh import query as q
+        from .query.tree import Compiled, Everything
 
-        matching = self._get_searcher().matching(Compiled(q.Every()), lang=lang, doc=doc)
-        return frequent_lemmas((fields for fields, _ in matching), top=top, keep_all=stop_words)
+        matching = self._get_searcher().matching(Compiled("*", Everything()), filters=_filters(lang, doc, part))
+        return frequent_lemmas((stored for stored, _ in matching), top=top, stop_words=stop_words)
 
     def explain(self, query: str, *, limit: int = 3, lang: Optional[str] = None,
-                doc: Optional[str] = None, exact: bool = False) -> "Explanation":
+                doc: Optional[str] = None, part: Optional[str] = None, exact: bool = False) -> "Explanation":
         """How ``query`` was analysed and why its top hits rank as they do."""
-        from .explain import Explanation, analyse_word, explain_hits, query_words
-        from .query import parse
-        from .query.compile import compile_query
+        from .explain import explain
 
-        tree = parse(query)
-        compiled = compile_query(tree, query, exact=exact)
-        _, ranked = self._get_searcher().ranked(compiled, limit=limit, lang=lang, doc=doc)
-        return Explanation(
-            query=query, tree=repr(tree), whoosh_query=str(compiled.query), tiered=compiled.tiered,
-            words=tuple(analyse_word(w) for w in dict.fromkeys(query_words(tree))),
-            hits=explain_hits(compiled, ranked),
-        )
+        _check_page(limit, 0)
+        tree, compiled = self._compile(query, exact)
+        _, ranked = self._get_searcher().ranked(compiled, limit=limit, filters=_filters(lang, doc, part))
+        return explain(tree, compiled, ranked)
+
+
+def _check_page(limit: int, offset: int) -> None:
+    if limit < 1:
+        raise UsageError(f"limit must be at least 1, not {limit}")
+    if offset < 0:
+        raise UsageError(f"offset must be 0 or more, not {offset}")
+
+
+def _filters(lang: Optional[str], doc: Optional[str], part: Optional[str]) -> tuple:
+    """The filters of the API's arguments (``doc`` may end in ``*``)."""
+    from .lang import LABELS
+    from .query.tree import Filter
+
+    if lang is not None and lang not in LABELS:
+        raise UsageError(f"unknown language {lang!r}; languages are {', '.join(LABELS)}")
+    found = [Filter("lang", (lang,))] if lang else []
+    if doc:
+        prefix = doc.endswith("*") and len(doc) > 1
+        found.append(Filter("doc", (doc[:-1] if prefix else doc,), prefix=prefix))
+    if part:
+        found.append(Filter("part", (part,)))
+    return tuple(found)

@@ -6,11 +6,13 @@ from dataclasses import asdict, dataclass
 
 from .analysis import decode
 from .analysis.morph import known_in, lemmas
-from .analysis.tokenize import tokenize
 from .analysis.normalize import script_variants
+from .analysis.tokenize import tokenize
 from .lang import LANGS
+from .models import StoredParagraph
 from .query import syntax as ast
-from .query.compile import Compiled
+from .query.tree import Compiled
+from .rank.order import Ranked
 
 
 @dataclass(frozen=True)
@@ -25,20 +27,24 @@ class HitExplanation:
     rank: int
     citation: str
     id: str
-    score: float  # final score
-    bm25f: float  # Whoosh's score
+    score: float  # tier + relevance / (relevance + 1)
+    tier: int
+    relevance: float  # BM25F + proximity
+    bm25f: float
     proximity: float
     items_matched: int
     items_exact: int
+    items_likely: int  # in exact form or most likely reading
     terms: tuple[tuple[str, str], ...]  # (field, term) pairs that matched
 
 
 @dataclass(frozen=True)
 class Explanation:
     query: str
-    tree: str
-    whoosh_query: str
+    tree: str  # the parsed query
+    compiled: str  # the engine's query tree
     tiered: bool
+    items: int
     words: tuple[WordAnalysis, ...]
     hits: tuple[HitExplanation, ...]
 
@@ -62,15 +68,14 @@ def analyse_word(word: str) -> WordAnalysis:
     per_lang = {}
     for lang in LANGS:
         known = known_in(forms[0], lang)
-        per_lang[lang] = {"known": known, "lemmas": list(lemmas(forms[0], lang)) if known else
-                          list(lemmas(forms[0], lang))[:1]}
+        found = list(lemmas(forms[0], lang))
+        per_lang[lang] = {"known": known, "lemmas": found if known else found[:1]}
     return WordAnalysis(word, forms, per_lang)
 
 
-def matched_terms(compiled: Compiled, fields: dict) -> tuple[tuple[str, str], ...]:
-    positions = decode(fields["analysis"])
+def matched_terms(compiled: Compiled, stored: StoredParagraph) -> tuple[tuple[str, str], ...]:
     found: dict[tuple[str, str], None] = {}
-    for pos in positions:
+    for pos in decode(stored.analysis):
         for item in compiled.items:
             for slot in item.slots:
                 if slot.prefix:
@@ -80,13 +85,19 @@ def matched_terms(compiled: Compiled, fields: dict) -> tuple[tuple[str, str], ..
     return tuple(found)
 
 
-def explain_hits(compiled: Compiled, ranked) -> tuple[HitExplanation, ...]:
-    return tuple(
+def explain(tree: ast.Node, compiled: Compiled, ranked: list[Ranked]) -> Explanation:
+    hits = tuple(
         HitExplanation(
-            rank=rank, citation=r.fields.get("meta", {}).get("citation", ""), id=r.fields["id"],
-            score=round(r.final, 4), bm25f=round(r.score, 4), proximity=round(r.evidence.proximity, 4),
-            items_matched=r.evidence.matched, items_exact=r.evidence.exact,
-            terms=matched_terms(compiled, r.fields),
+            rank=rank, citation=r.stored.paragraph.citation, id=r.stored.paragraph.id,
+            score=round(r.score, 4), tier=r.tier, relevance=round(r.relevance, 4), bm25f=round(r.bm25f, 4),
+            proximity=round(r.evidence.proximity, 4), items_matched=r.evidence.matched,
+            items_exact=r.evidence.exact, items_likely=r.evidence.primary,
+            terms=matched_terms(compiled, r.stored),
         )
         for rank, r in enumerate(ranked, 1)
+    )
+    return Explanation(
+        query=compiled.source, tree=repr(tree), compiled=str(compiled.tree), tiered=compiled.tiered,
+        items=len(compiled.items), words=tuple(analyse_word(w) for w in dict.fromkeys(query_words(tree))),
+        hits=hits,
     )

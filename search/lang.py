@@ -7,6 +7,12 @@ third language is a new table row, not a hunt through the modules.
 from __future__ import annotations
 
 LANGS = ("uk", "ru")
+#: A paragraph's language label: one of LANGS, or "other" (not Cyrillic).
+LABELS = LANGS + ("other",)
+
+#: The query language's operators, with the words that write them in
+#: capitals in each language; every command reads a query by this table.
+OPERATORS = {"AND": ("AND", "І", "И"), "OR": ("OR", "АБО", "ИЛИ"), "NOT": ("NOT", "НЕ")}
 
 #: Letters that occur in one of the two languages only.
 OWN_LETTERS = {
@@ -15,6 +21,13 @@ OWN_LETTERS = {
 }
 
 CYRILLIC = frozenset("абвгґдеёєжзиіїйклмнопрстуфхцчшщъыьэюя")
+#: The Unicode block of Cyrillic letters, as a regular-expression range.
+CYRILLIC_BLOCK = "\u0400-\u04ff"
+
+#: Apostrophe look-alikes used in Ukrainian words ("об’єднаних",
+#: "обʼєднаних", "об'єднаних"); all are folded to the first, the form the
+#: pymorphy3 Ukrainian dictionary uses.
+APOSTROPHES = "'’ʼ‘`´′"
 
 #: Latin letters that look like Cyrillic ones, upper and lower case.  Scraped
 #: texts mix them into words ("Конвенцiя" with a Latin i, "СТОС" typed in

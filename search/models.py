@@ -7,8 +7,12 @@ stay valid after the searcher that produced them is closed.
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, field
+
+
+#: What a paragraph is: document front matter, a heading, preamble, body
+#: text, a footnote, or an instrument's closing formula.
+KINDS = ("front", "heading", "preamble", "body", "footnote", "closing")
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,17 @@ class Paragraph:
     footnotes: tuple[str, ...] = ()  # numbers of the footnotes it cites
     lang: str = "other"
     citation: str = ""
+
+
+@dataclass(frozen=True)
+class StoredParagraph:
+    """A paragraph as the index keeps it: its text and place, and its
+    analysis (forms, lemmas and offsets of every word position, as
+    :func:`search.analysis.encode` writes them) that ranking, highlighting
+    and the concordance read back instead of analysing the text again."""
+
+    paragraph: Paragraph
+    analysis: tuple[str, str, list[int]]
 
 
 @dataclass(frozen=True)
@@ -82,6 +97,9 @@ class Results:
     query: str
     total: int
     hits: tuple[Hit, ...] = field(default_factory=tuple)
+    offset: int = 0  # hits before the first one here
+    #: One-line notes for the user: a filter value the index does not hold.
+    notes: tuple[str, ...] = ()
 
     def __iter__(self):
         return iter(self.hits)
@@ -90,14 +108,11 @@ class Results:
         return len(self.hits)
 
     def to_dict(self) -> dict:
-        return {
-            "query": self.query,
-            "total": self.total,
-            "hits": [h.to_dict() for h in self.hits],
-        }
-
-    def to_json(self, **kwargs) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
+        data = {"query": self.query, "total": self.total, "offset": self.offset,
+                "hits": [h.to_dict() for h in self.hits]}
+        if self.notes:
+            data["notes"] = list(self.notes)
+        return data
 
 
 @dataclass(frozen=True)
@@ -129,6 +144,7 @@ class IndexInfo:
     sources: tuple[dict, ...]  # path, size, mtime, paragraphs
     docs: dict  # document id → paragraphs
     langs: dict  # language → paragraphs
+    parts: dict  # instrument → paragraphs
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -11,9 +11,8 @@ import json
 from typing import Callable
 
 from .models import Hit, Results
-from .snippet import snippet
+from .rank.snippets import snippet
 
-FORMATS = ("text", "json", "jsonl", "csv")
 # Hit fields in the machine formats, in this order.  Benchmarks and users'
 # scripts depend on these names: add, never rename.
 HIT_FIELDS = ("rank", "score", "doc", "title", "citation", "article", "paragraph",
@@ -29,10 +28,8 @@ def hit_dict(hit: Hit) -> dict:
 
 
 def as_json(results: Results, style: "Style") -> str:
-    return json.dumps(
-        {"query": results.query, "total": results.total, "hits": [hit_dict(h) for h in results.hits]},
-        ensure_ascii=False, indent=2,
-    )
+    return json.dumps({**results.to_dict(), "hits": [hit_dict(h) for h in results.hits]},
+                      ensure_ascii=False, indent=2)
 
 
 def as_jsonl(results: Results, style: "Style") -> str:
@@ -78,7 +75,8 @@ def as_text(results: Results, style: Style) -> str:
         head = f"{hit.rank:>3}. {style.strong(hit.citation)}  {style.dim(f'[{hit.doc} · {hit.lang} · {hit.score:.2f}]')}"
         lines.append(head)
         lines.append("     " + snippet(hit.text, hit.matches, open_mark, close_mark))
-    shown = len(results.hits)
+    first = results.offset + 1
+    shown = f"{first}–{results.offset + len(results.hits)}" if results.offset else f"{len(results.hits)}"
     lines.append(style.dim(f"{shown} of {results.total} matching paragraphs"))
     return "\n".join(lines)
 
@@ -94,12 +92,12 @@ def render(results: Results, fmt: str, color: bool = False) -> str:
 
 # -- batch output --------------------------------------------------------------
 
-BATCH_FORMATS = ("jsonl", "csv", "tsv", "trec")
 BATCH_COLUMNS = ("query_id", "query", "rank", "score", "doc", "citation", "snippet", "id", "error")
 
 
 class BatchWriter:
-    """Streams batch results to a text file in one of BATCH_FORMATS."""
+    """Streams batch results to a text file as JSON Lines, CSV, TSV or a
+    TREC run."""
 
     def __init__(self, out, fmt: str, tag: str = "search") -> None:
         self.out, self.fmt, self.tag = out, fmt, tag
@@ -135,6 +133,8 @@ def render_info(info, fmt: str) -> str:
              f"size      {info.size_bytes / 1e6:.1f} MB on disk",
              f"paragraphs {info.paragraphs}"]
     lines += [f"  {lang:<6} {n}" for lang, n in sorted(info.langs.items())]
+    lines.append("instruments (part:)")
+    lines += [f"  {n:>6}  {part}" for part, n in sorted(info.parts.items(), key=lambda x: -x[1])[:50]]
     lines.append("documents")
     lines += [f"  {doc:<30} {n}" for doc, n in sorted(info.docs.items(), key=lambda x: -x[1])[:50]]
     if len(info.docs) > 50:
@@ -206,12 +206,18 @@ def render_explanation(explanation, fmt: str) -> str:
         for lang, found in word.lemmas.items():
             how = "dictionary" if found["known"] else "predicted"
             lines.append(f"    {lang}: {', '.join(found['lemmas'])} ({how})")
-    lines.append(f"whoosh  {explanation.whoosh_query}")
-    lines.append("ranking " + ("items matched, then exact forms, then most likely readings, then score"
-                               if explanation.tiered
-                               else "score (alternatives joined by OR)"))
+    lines.append(f"search  {explanation.compiled}")
+    if explanation.tiered:
+        base = explanation.items + 1
+        lines.append(f"ranking by tier: items matched, then items in exact form, then items in their most "
+                     f"likely reading (tier = (matched × {base} + exact) × {base} + likely), then relevance")
+    else:
+        lines.append("ranking by relevance (alternatives joined by OR have no tiers)")
+    lines.append("score   tier + relevance / (relevance + 1); relevance = BM25F + proximity")
     for hit in explanation.hits:
         terms = ", ".join(f"{field}:{term}" for field, term in hit.terms)
-        lines.append(f"  {hit.rank}. {hit.citation}  score {hit.score} = BM25F {hit.bm25f} + proximity {hit.proximity}")
-        lines.append(f"     items matched {hit.items_matched}, in exact form {hit.items_exact}; terms {terms}")
+        lines.append(f"  {hit.rank}. {hit.citation}  score {hit.score:.4f}")
+        lines.append(f"     tier {hit.tier}: {hit.items_matched} items matched, {hit.items_exact} in exact form, "
+                     f"{hit.items_likely} in most likely reading")
+        lines.append(f"     relevance {hit.relevance} = BM25F {hit.bm25f} + proximity {hit.proximity}; terms {terms}")
     return "\n".join(lines)

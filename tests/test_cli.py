@@ -31,7 +31,7 @@ def test_query_text_output(run):
 def test_query_json_shape(run):
     result = run("query", "торговля людьми", "--format", "json", "--limit", "3")
     data = json.loads(result.stdout)
-    assert set(data) == {"query", "total", "hits"} and data["query"] == "торговля людьми"
+    assert set(data) == {"query", "total", "offset", "hits"} and data["query"] == "торговля людьми"
     hit = data["hits"][0]
     for key in ("rank", "score", "doc", "title", "citation", "article", "paragraph",
                 "lang", "text", "snippet", "matched"):

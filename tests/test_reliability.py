@@ -21,7 +21,7 @@ from search.cli import main
 from search.errors import EXIT_PARTLY
 from search.analysis.normalize import normalize_text
 from search.index import store
-from search.snippet import matches_of
+from search.rank.snippets import matches_of
 
 from .conftest import SOURCES
 
@@ -125,7 +125,7 @@ def test_unreadable_file_is_skipped(tmp_path, sources_copy, monkeypatch):
 
 
 def test_file_deleted_or_changed_during_the_build(tmp_path, sources_copy, monkeypatch):
-    from search.index import build as build_module
+    from search.index import files as build_module
 
     (sources_copy / "gone.txt").write_text("зникне", encoding="utf-8")
     changing = sources_copy / "moving.txt"
@@ -280,6 +280,7 @@ KILLS = 12
 SPREAD = KILLS * 4 // 3
 
 
+@pytest.mark.slow
 def test_sigkill_at_many_moments_of_a_first_build_and_of_an_update(tmp_path, sources_copy):
     ix, fresh = tmp_path / "ix", tmp_path / "fresh"
     _grow(sources_copy, 3, "a")
@@ -339,6 +340,7 @@ def _alive(pid: int) -> bool:
         return False
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 def test_sigkill_during_a_parallel_update_keeps_the_index_and_stops_the_workers(tmp_path, sources_copy):
     ix, fresh, snapshot = tmp_path / "ix", tmp_path / "fresh", tmp_path / "snapshot"

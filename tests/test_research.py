@@ -76,11 +76,14 @@ def test_explain_shows_analysis_query_and_evidence(engine, cli):
     explanation = engine.explain("злочинна група", limit=2)
     words = {w.word: w for w in explanation.words}
     assert words["злочинна"].lemmas["uk"] == {"known": True, "lemmas": ["злочинний"]}
-    assert "lemma:злочинний" in explanation.whoosh_query
+    assert "lemma:злочинний" in explanation.compiled
     top = explanation.hits[0]
     assert top.citation == "Конвенція, ст. 2, п. (a)" and top.items_matched == 2
     assert ("form", "злочинна") in top.terms and top.proximity > 0
-    assert abs(top.score - (top.bm25f + top.proximity)) < 1e-3
+    assert abs(top.relevance - (top.bm25f + top.proximity)) < 1e-3
+    # the score is the tier plus the relevance squeezed below 1
+    assert top.tier == (2 * 3 + top.items_exact) * 3 + top.items_likely
+    assert abs(top.score - (top.tier + top.relevance / (top.relevance + 1))) < 1e-3
     text = cli("explain", "торговля людьми")
     assert "ru: торговля (dictionary)" in text and "proximity" in text
     assert json.loads(cli("explain", "група", "--format", "json"))["hits"]

@@ -7,11 +7,12 @@ dictionary hit, not a new analysis.
 
 from __future__ import annotations
 
+import re
 import threading
 from functools import lru_cache
 
 from .normalize import fold_word
-from ..lang import GERUND_TO_VERB, LANGS, OWN_LETTERS
+from ..lang import CYRILLIC_BLOCK, GERUND_TO_VERB, LANGS, OWN_LETTERS
 
 _lock = threading.Lock()
 _analyzers: dict = {}
@@ -30,8 +31,11 @@ def analyzer(lang: str):
     return found
 
 
+_CYRILLIC_CHAR = re.compile(f"[{CYRILLIC_BLOCK}]")
+
+
 def _is_cyrillic_word(word: str) -> bool:
-    return any("\u0400" <= ch <= "\u04ff" for ch in word)
+    return _CYRILLIC_CHAR.search(word) is not None
 
 
 @lru_cache(maxsize=500_000)

@@ -15,12 +15,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ..lang import CYRILLIC, CYRILLIC_TO_LATIN, LATIN_TO_CYRILLIC
+from ..lang import APOSTROPHES, CYRILLIC, CYRILLIC_TO_LATIN, LATIN_TO_CYRILLIC
 
-#: Apostrophe look-alikes used in Ukrainian words; all become "'", the form
-#: the pymorphy3 Ukrainian dictionary uses.
-APOSTROPHES = "'’ʼ‘`´′"
-_APOSTROPHE_TABLE = str.maketrans({a: "'" for a in APOSTROPHES})
+_APOSTROPHE_TABLE = str.maketrans({a: APOSTROPHES[0] for a in APOSTROPHES})
 
 # Characters removed from the text: soft hyphen, zero-width space/joiners,
 # word joiner, BOM, and combining stress marks (acute, grave).

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from .normalize import APOSTROPHES
+from ..lang import APOSTROPHES
 
 _LETTERS = r"[^\W_]"
 _APOS = f"[{re.escape(APOSTROPHES)}]"

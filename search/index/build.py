@@ -9,19 +9,17 @@ and, if it was indexed before, keeps its old paragraphs.
 
 from __future__ import annotations
 
-import hashlib
 import time
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
-from ..analysis import analyze, encode
 from ..errors import NoSourcesError, SourceError, UsageError
-from ..ingest import ingest
 from ..ingest.read import discover
-from ..models import BuildReport, Paragraph
+from ..models import BuildReport
 from . import store
-from .parallel import file_size, parallel_index
+from .documents import stored_document
+from .files import file_size, fingerprint, index_file, unchanged
+from .parallel import parallel_index
 from .schema import SCHEMA_VERSION, make_schema
 
 Progress = Optional[Callable[[str], None]]
@@ -30,40 +28,6 @@ Progress = Optional[Callable[[str], None]]
 DEFAULT_MEMORY_MB = 1024
 #: Below this many bytes to index, worker processes cost more than they save.
 PARALLEL_BYTES = 2_000_000
-_META_FIELDS = ("title", "part", "section", "article_title", "paragraph",
-                "footnote", "footnotes", "citation")
-
-
-def to_fields(p: Paragraph) -> dict:
-    """The Whoosh document of a paragraph: analysis done here, once."""
-    meta = {k: v for k, v in asdict(p).items() if k in _META_FIELDS and v}
-    return stored_document(dict(
-        id=p.id, source=p.source, doc=p.doc, lang=p.lang, kind=p.kind,
-        article=p.article, ordinal=p.ordinal, text=p.text, meta=meta,
-        analysis=encode(analyze(p.text, p.lang)),
-    ))
-
-
-def _fingerprint(path: Path) -> dict:
-    st = path.stat()
-    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _unchanged(path: Path, entry: Optional[dict]) -> bool:
-    if not entry:
-        return False
-    fp = _fingerprint(path)
-    if fp["size"] != entry.get("size"):
-        return False
-    return fp["mtime_ns"] == entry.get("mtime_ns") or _sha256(path) == entry.get("sha256")
 
 
 def outdated(path: Path) -> bool:
@@ -77,7 +41,7 @@ def outdated(path: Path) -> bool:
     files = discover(roots, problems=[])
     if {str(f) for f in files} != old.keys():
         return True
-    return not all(_unchanged(f, old.get(str(f))) for f in files)
+    return not all(unchanged(f, old.get(str(f))) for f in files)
 
 
 def build(path: Path, roots: list[Path], *, rebuild: bool = False, progress: Progress = None,
@@ -137,12 +101,6 @@ def _refuse_sources_holding(roots: list[Path], path: Path) -> None:
 MAX_SEGMENTS = 64
 
 
-def stored_document(stored: dict) -> dict:
-    """A Whoosh document rebuilt from its stored fields, without analysis."""
-    forms, lemmas, _ = stored["analysis"]
-    return {**stored, "form": forms, "lemma": lemmas}
-
-
 def purge_deletions(writer, segments):
     """Whoosh merge policy for updates.
 
@@ -174,40 +132,6 @@ def _create(folder: Path):
     return index.create_in(str(folder), make_schema())
 
 
-@dataclass
-class FileResult:
-    """What indexing one changed source file did."""
-
-    key: str
-    entry: Optional[dict]  # its manifest entry afterwards (None: failed, never indexed)
-    paragraphs: int = 0
-    messages: tuple[str, ...] = ()
-    indexed: bool = False
-
-
-def _index_file(writer, path: Path, entry: Optional[dict], done, text_field: str = "text") -> FileResult:
-    """Read one source file and add its paragraphs to ``writer``;
-    ``done(name, paragraphs, words, size)`` hears of it once indexed."""
-    key = str(path)
-    try:
-        # Stat before reading: if the file changes while it is read, the
-        # next build sees a newer file and reads it again.
-        fingerprint = _fingerprint(path)
-        source = ingest(path, text_field=text_field)
-    except (SourceError, OSError) as exc:
-        kept = "; its earlier version stays indexed" if entry else ""
-        message = f"{exc if isinstance(exc, SourceError) else f'{path}: {exc}'}; skipped{kept}"
-        return FileResult(key, entry, messages=(message,))
-    words = 0
-    for p in source.paragraphs:
-        fields = to_fields(p)
-        words += len(fields["analysis"][2]) // 2  # two offsets per position
-        writer.add_document(**fields)
-    done(path.name, len(source.paragraphs), words, fingerprint["size"])
-    entry = {**fingerprint, "sha256": source.sha256, "paragraphs": len(source.paragraphs)}
-    return FileResult(key, entry, len(source.paragraphs), source.warnings, indexed=True)
-
-
 class _Progress:
     """One line per indexed file for ``say``: files, paragraphs, words per
     second and the time left, estimated from the bytes still to read."""
@@ -237,9 +161,9 @@ def _write(ix, files: list[Path], old: dict, say, problems: list[str], workers: 
     todo = []
     for path in files:
         entry = old.get(str(path))
-        if _unchanged(path, entry):
+        if unchanged(path, entry):
             counts["unchanged"] += 1
-            manifest[str(path)] = {**entry, **_fingerprint(path)}
+            manifest[str(path)] = {**entry, **fingerprint(path)}
         else:
             todo.append(path)
     removed = old.keys() - {str(p) for p in files}
@@ -254,7 +178,7 @@ def _write(ix, files: list[Path], old: dict, say, problems: list[str], workers: 
             results, segments = parallel_index(ix, sizes, old, workers, memory_mb, progress.file_done,
                                                text_field)
         else:
-            results = [_index_file(writer, p, old.get(str(p)), progress.file_done, text_field) for p in todo]
+            results = [index_file(writer, p, old.get(str(p)), progress.file_done, text_field) for p in todo]
             segments = []
         for result in results:
             messages.extend(result.messages)

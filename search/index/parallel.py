@@ -18,6 +18,8 @@ import queue
 import traceback
 from pathlib import Path
 
+from .files import file_size, index_file
+
 
 #: A worker starts a new segment after at least this many bytes of sources:
 #: small segments keep updates cheap (a changed file in a segment of its own
@@ -77,20 +79,11 @@ def parallel_index(ix, sizes: dict[Path, int], old: dict, workers: int, memory_m
     return results, segments
 
 
-def file_size(path: Path) -> int:
-    """Its size, or 0 if it is gone since it was found (its reader says so)."""
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
-
-
 def _work(folder: str, limitmb: int, segment_bytes: int, jobs, out, old: dict, parent: int,
           text_field: str) -> None:
     from whoosh import index
     from whoosh.writing import SegmentWriter
 
-    from .build import _index_file
 
     try:
         ix = index.open_dir(folder)
@@ -102,7 +95,7 @@ def _work(folder: str, limitmb: int, segment_bytes: int, jobs, out, old: dict, p
                 break
             if os.getppid() != parent:  # the build was killed: stop, write nothing
                 os._exit(1)
-            found.append(_index_file(writer, Path(path), old.get(path), lambda *event: out.put(("file", *event)), text_field))
+            found.append(index_file(writer, Path(path), old.get(path), lambda *event: out.put(("file", *event)), text_field))
             size += file_size(Path(path))
             if size >= segment_bytes and writer._added:
                 segments.append(writer._finalize_segment())

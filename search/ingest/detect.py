@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 
-from ..lang import LANGS, OWN_LETTERS
+from ..lang import APOSTROPHES, CYRILLIC_BLOCK, LANGS, OWN_LETTERS
 
-_WORD = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
-_CYRILLIC_CHAR = re.compile(r"[\u0400-\u04ff]")
+_APOSTROPHE = f"[{re.escape(APOSTROPHES)}]"
+_WORD = re.compile(rf"[^\W\d_]+(?:{_APOSTROPHE}[^\W\d_]+)*")
+_INNER_APOSTROPHE = re.compile(rf"[^\W\d_]{_APOSTROPHE}[^\W\d_]")
+_CYRILLIC_CHAR = re.compile(f"[{CYRILLIC_BLOCK}]")
 _LATIN_CHAR = re.compile(r"[a-zA-Z]")
 
 
@@ -27,7 +29,7 @@ def detect_lang(text: str, hint: str = "") -> str:
     lower = text.lower()
     votes = {lang: sum(lower.count(ch) for ch in letters) for lang, letters in OWN_LETTERS.items()}
     # Apostrophes inside words are Ukrainian ("об'єднаних").
-    votes["uk"] += len(re.findall(r"[^\W\d_]['’ʼ][^\W\d_]", lower))
+    votes["uk"] += len(_INNER_APOSTROPHE.findall(lower))
     if votes["uk"] != votes["ru"]:
         return max(votes, key=votes.get)
     # Undecided: the caller falls back on the document's language.

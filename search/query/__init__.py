@@ -1,6 +1,8 @@
-"""Queries: text → syntax tree (``syntax``) → Whoosh query plus the evidence
-each hit is ranked and highlighted by (``compile``)."""
+"""Queries: text → syntax tree (``syntax``) → the engine's own query tree
+and the items each hit is ranked and highlighted by (``compile``, ``tree``).
+No Whoosh here: the rank stage evaluates the tree."""
 
+from .compile import compile_query
 from .syntax import parse
 
-__all__ = ["parse"]
+__all__ = ["compile_query", "parse"]

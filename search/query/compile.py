@@ -1,26 +1,26 @@
-"""Syntax tree → Whoosh query, with morphology.
+"""Syntax tree → the engine's query tree, with morphology.
 
-Every positive leaf of the tree becomes an :class:`Item`: the forms and
-lemmas each of its word slots matches.  The Whoosh query finds and scores
-candidates (BM25F over lemmas, exact forms boosted); the items are kept to
-rank candidates by evidence (how many items, how many in their exact form,
-how close) and to highlight them.
+A word becomes its lemmas in every dictionary that knows it (``lemma``
+field) and its exact forms, boosted (``form`` field); a phrase becomes
+consecutive slots, in any inflection and, boosted, in the forms typed; a
+prefix matches forms and lemmas.  Every positive leaf is also kept as an
+:class:`~search.query.tree.Item`, so the rank stage can rank candidates by
+evidence and highlight them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from itertools import islice
-
-from whoosh import query as q
-from whoosh.query import spans
+from dataclasses import dataclass
+from typing import Optional
 
 from ..analysis.morph import query_analysis
+from ..analysis.normalize import script_variants
 from ..analysis.tokenize import tokenize
 from ..errors import QuerySyntaxError
-from ..analysis.normalize import script_variants
 from ..lang import STOP_WORDS
 from . import syntax as ast
+from .tree import (AllOf, AnyOf, Compiled, Everything, Exclude, Filter, Item, Items, Node, Phrase, Prefix,
+                   Slot, Term)
 
 #: Weight of an exact-form match added on top of the lemma match.  1.0 scored
 #: a little better on the judged legal queries (nDCG@10 0.8983 against
@@ -31,41 +31,7 @@ PHRASE_FORM_BOOST = 1.0
 MIN_PREFIX = 2
 #: Words in one query at most: beyond this a query is a document, not a question.
 MAX_WORDS = 64
-#: A prefix expands to at most this many index terms (the most frequent
-#: part of the vocabulary is not worth a slow query).
-MAX_EXPANSIONS = 2000
 _ALL_STOP = frozenset().union(*STOP_WORDS.values())
-
-
-@dataclass(frozen=True)
-class Slot:
-    """What one word position of a query item accepts."""
-
-    forms: frozenset[str]
-    lemmas: frozenset[str]
-    prefix: str = ""  # a prefix query matches forms and lemmas starting so
-    #: The most likely lemma of the word in each language that knows it: a
-    #: paragraph whose word reads first as one of these is a better match
-    #: than one where the lemma is only a rarer reading.
-    primary: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class Item:
-    """One positive unit of a query: a word, a prefix, or a phrase."""
-
-    text: str
-    slots: tuple[Slot, ...]
-
-
-@dataclass
-class Compiled:
-    query: object  # whoosh.query.Query
-    items: list[Item] = field(default_factory=list)
-    exact: bool = False
-    #: Rank paragraphs with more of the items first.  Not for a query whose
-    #: top is OR: its alternatives are not meant to be found together.
-    tiered: bool = True
 
 
 def word_slot(word: str, exact: bool) -> Slot:
@@ -82,13 +48,35 @@ def word_slot(word: str, exact: bool) -> Slot:
 
 
 def compile_query(node: ast.Node, source: str, exact: bool = False) -> Compiled:
+    """The query tree and items of a parsed query; QuerySyntaxError when it
+    has nothing to search for or is too long."""
     compiler = _Compiler(source, exact)
-    query = compiler.node(node)
-    if query is None:
+    tree = _positive(compiler.node(node))
+    if tree is None:
         raise QuerySyntaxError(source, "the query has no words to search for")
     if sum(len(item.slots) for item in compiler.items) > MAX_WORDS:
         raise QuerySyntaxError(source, f"the query has more than {MAX_WORDS} words")
-    return Compiled(query, compiler.items, exact, tiered=not isinstance(node, ast.Or))
+    return Compiled(source, tree, tuple(compiler.items), tiered=not isinstance(node, ast.Or))
+
+
+def as_phrase(node: ast.Node) -> ast.Node:
+    """Several plain words as one phrase (what ``kwic`` and ``stats`` look
+    for); any other query as it is."""
+    if isinstance(node, ast.Seq) and all(isinstance(c, ast.Word) and not c.prefix for c in node.children):
+        return ast.Phrase(" ".join(c.text for c in node.children))
+    return node
+
+
+@dataclass(frozen=True)
+class _Negated:
+    """A NOT, until the node around it says what it excludes from."""
+
+    node: Node
+
+
+def _positive(node) -> Optional[Node]:
+    """A negation standing alone excludes from every paragraph."""
+    return Exclude(Everything(), node.node) if isinstance(node, _Negated) else node
 
 
 class _Compiler:
@@ -103,10 +91,10 @@ class _Compiler:
         if isinstance(node, ast.Phrase):
             return self.phrase(node.text, negated)
         if isinstance(node, ast.Filter):
-            return self.filter(node)
+            return _filter(node)
         if isinstance(node, ast.Not):
-            inner = self.node(node.child, negated=True)
-            return None if inner is None else q.Not(inner)
+            inner = _positive(self.node(node.child, negated=True))
+            return None if inner is None else _Negated(inner)
         children = node.children
         if isinstance(node, ast.Seq):
             children = _without_stop_words(children)
@@ -114,17 +102,19 @@ class _Compiler:
         if not parts:
             return None
         if isinstance(node, ast.Or):
-            return q.Or(parts)
-        positives = [p for p in parts if not isinstance(p, q.Not)]
-        negatives = [p.query for p in parts if isinstance(p, q.Not)]
+            return AnyOf(tuple(_positive(p) for p in parts))
+        positives = [p for p in parts if not isinstance(p, _Negated)]
+        negatives = [p.node for p in parts if isinstance(p, _Negated)]
         if isinstance(node, ast.Seq):
-            filters = [p for p in positives if is_filter(p)]
-            scored = [p for p in positives if not is_filter(p)]
-            positives = filters + ([Items(scored)] if scored else [])
-        base = q.And(positives) if positives else q.Every()
-        return q.AndNot(base, q.Or(negatives)) if negatives else base
+            filters = [p for p in positives if isinstance(p, Filter)]
+            scored = [p for p in positives if not isinstance(p, Filter)]
+            positives = filters + ([Items(tuple(scored))] if scored else [])
+        base = (positives[0] if len(positives) == 1 else AllOf(tuple(positives))) if positives else Everything()
+        if not negatives:
+            return base
+        return Exclude(base, negatives[0] if len(negatives) == 1 else AnyOf(tuple(negatives)))
 
-    def word(self, node: ast.Word, negated: bool):
+    def word(self, node: ast.Word, negated: bool) -> Optional[Node]:
         if node.prefix:
             return self.prefix(node.text, negated)
         tokens = tokenize(node.text)
@@ -135,9 +125,9 @@ class _Compiler:
         slot = word_slot(tokens[0].text, self.exact)
         if not negated:
             self.items.append(Item(node.text, (slot,)))
-        return _slot_query(slot, boost=True)
+        return _slot_terms(slot)
 
-    def prefix(self, text: str, negated: bool):
+    def prefix(self, text: str, negated: bool) -> Node:
         tokens = tokenize(text)
         if len(tokens) != 1 or len(tokens[0].text) < MIN_PREFIX:
             raise QuerySyntaxError(self.source, f"a prefix needs at least {MIN_PREFIX} letters before '*'")
@@ -145,9 +135,9 @@ class _Compiler:
         if not negated:
             self.items.append(Item(text + "*", (Slot(frozenset(), frozenset(), prefix=stem),)))
         fields = ("form",) if self.exact else ("form", "lemma")
-        return q.Or([CappedPrefix(f, stem) for f in fields])
+        return AnyOf(tuple(Prefix(f, stem) for f in fields))
 
-    def phrase(self, text: str, negated: bool):
+    def phrase(self, text: str, negated: bool) -> Optional[Node]:
         words = [part.text for token in tokenize(text) for part in token.parts]
         if not words:
             return None
@@ -155,59 +145,32 @@ class _Compiler:
         if not negated:
             self.items.append(Item(text, slots))
         if len(slots) == 1:
-            return _slot_query(slots[0], boost=True)
-        exact_form = spans.SpanNear2([_span_or("form", s.forms) for s in slots])
+            return _slot_terms(slots[0])
+        exact_form = Phrase(tuple(_field_terms("form", s.forms) for s in slots))
         if self.exact:
             return exact_form
-        exact_form.boost = PHRASE_FORM_BOOST
-        any_form = spans.SpanNear2([_span_or("lemma", s.lemmas) for s in slots])
-        return q.Or([any_form, exact_form])
-
-    def filter(self, node: ast.Filter):
-        value = node.value.lower() if node.field in ("lang", "kind") else node.value
-        if node.field == "article":
-            value = value.upper() if value.isalpha() else value
-        if value.endswith("*") and len(value) > 1:
-            return q.Prefix(node.field, value[:-1])
-        return q.Term(node.field, value)
+        any_form = Phrase(tuple(_field_terms("lemma", s.lemmas) for s in slots))
+        return AnyOf((any_form, Phrase(exact_form.slots, boost=PHRASE_FORM_BOOST)))
 
 
-def is_filter(query) -> bool:
-    """A filter of the query language (``lang:uk``, ``doc:untoc*``, …)."""
-    return isinstance(query, (q.Term, q.Prefix)) and query.fieldname in ast.FIELDS
+def _filter(node: ast.Filter) -> Filter:
+    value = node.value
+    if node.field == "article":
+        value = value.upper() if value.isalpha() else value
+    prefix = value.endswith("*") and len(value) > 1
+    return Filter(node.field, (value[:-1] if prefix else value,), prefix=prefix)
 
 
-def _slot_query(slot: Slot, boost: bool):
-    terms = [q.Term("lemma", lem) for lem in sorted(slot.lemmas)]
-    terms += [q.Term("form", f, boost=FORM_BOOST if boost and slot.lemmas else 1.0) for f in sorted(slot.forms)]
-    return terms[0] if len(terms) == 1 else q.Or(terms)
+def _slot_terms(slot: Slot) -> Node:
+    """A word: its lemmas, and its exact forms boosted above them."""
+    form_boost = FORM_BOOST if slot.lemmas else 1.0
+    terms = [Term("lemma", lemma) for lemma in sorted(slot.lemmas)]
+    terms += [Term("form", f, form_boost) for f in sorted(slot.forms)]
+    return terms[0] if len(terms) == 1 else AnyOf(tuple(terms))
 
 
-def _span_or(fieldname: str, terms: frozenset[str]):
-    leaves = [q.Term(fieldname, t) for t in sorted(terms)]
-    return leaves[0] if len(leaves) == 1 else _SpanOr(leaves)
-
-
-class Items(q.Or):
-    """Query items side by side: a paragraph matches with any of them, and
-    the evaluator counts how many it holds, to pick candidates with the most."""
-
-
-class CappedPrefix(q.Prefix):
-    """A prefix query whose expansion is bounded by MAX_EXPANSIONS terms."""
-
-    def _btexts(self, ixreader):
-        return islice(super()._btexts(ixreader), MAX_EXPANSIONS)
-
-
-class _SpanOr(spans.SpanOr):
-    """Whoosh's SpanOr cannot estimate its size, which SpanNear2 asks for."""
-
-    def estimate_size(self, ixreader):
-        return sum(sub.estimate_size(ixreader) for sub in self.subqs)
-
-    def estimate_min_size(self, ixreader):
-        return min(sub.estimate_min_size(ixreader) for sub in self.subqs)
+def _field_terms(field: str, texts: frozenset[str]) -> tuple[Term, ...]:
+    return tuple(Term(field, t) for t in sorted(texts))
 
 
 def _without_stop_words(children: tuple) -> tuple:

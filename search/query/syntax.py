@@ -18,20 +18,23 @@ import re
 from dataclasses import dataclass
 from typing import Union
 
-from ..errors import QuerySyntaxError
 from ..analysis.normalize import normalize_text
+from ..errors import QuerySyntaxError
+from ..lang import LABELS, OPERATORS
+from ..models import KINDS
 
-FIELDS = ("lang", "doc", "article", "kind")
+FIELDS = ("lang", "doc", "part", "article", "kind")
+#: Fields whose values are a fixed set, told to a user who types another.
+CLOSED = {"lang": LABELS, "kind": KINDS}
 MAX_QUERY = 2000
 #: Parentheses and NOTs nest at most this deep (the parser recurses).
 MAX_DEPTH = 32
-_OPERATORS = {"AND": "AND", "І": "AND", "И": "AND", "OR": "OR", "АБО": "OR",
-              "ИЛИ": "OR", "NOT": "NOT", "НЕ": "NOT"}
+_OPERATORS = {word: op for op, words in OPERATORS.items() for word in words}
 _QUOTES = "\"«»„“”"
 _LEX = re.compile(
     rf"(?P<space>\s+)|(?P<open>\()|(?P<close>\))"
     rf"|(?P<phrase>[{_QUOTES}][^{_QUOTES}]*(?:[{_QUOTES}]|$))"
-    rf"|(?P<field>[A-Za-z]+):(?P<value>[^\s(){_QUOTES}]*)"
+    rf"|(?P<field>[A-Za-z]+):(?:[{_QUOTES}](?P<quoted>[^{_QUOTES}]*)[{_QUOTES}]|(?P<value>[^\s(){_QUOTES}]*))"
     rf"|(?P<word>[^\s(){_QUOTES}]+)"
 )
 
@@ -84,9 +87,11 @@ def _lex(query: str) -> list[tuple[str, str]]:
         kind = m.lastgroup
         if kind == "space":
             continue
-        if kind == "value":
+        if kind in ("value", "quoted"):
             kind = "field"
         text = m.group()
+        if m.group("quoted") is not None:  # part:"торгівля людьми"
+            text = f"{m.group('field')}:{m.group('quoted')}"
         if kind == "phrase":
             if len(text) < 2 or text[-1] not in _QUOTES:
                 raise QuerySyntaxError(query, "a quote is not closed")
@@ -191,8 +196,13 @@ class _Parser:
         name = name.lower()
         if name not in FIELDS:
             self.fail(f"unknown field {name!r}; fields are {', '.join(FIELDS)}")
+        value = value.strip()
         if not value:
             self.fail(f"{name}: needs a value, as in {name}:{'uk' if name == 'lang' else '6'}")
+        if name in CLOSED:
+            value = value.lower()
+            if value not in CLOSED[name]:
+                self.fail(f"unknown {name} {value!r}; {name} is one of {', '.join(CLOSED[name])}")
         return Filter(name, value)
 
     def word(self, text: str) -> Node:

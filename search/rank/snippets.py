@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .models import Match
+from ..models import Match
 
 #: Characters of context a snippet shows around its first match.
 BEFORE, AFTER = 90, 200

@@ -1,20 +1,20 @@
-"""Evidence a paragraph gives for a query, and the order of hits.
+"""Evidence a paragraph gives for a query, read from its stored analysis.
 
-Whoosh's BM25F score says how much of the query's lemmas a paragraph holds.
-On top of it, for the best candidates, the stored analysis of each paragraph
-is read back to rank by what users expect: a paragraph that has every query
-item beats one that has some; one with the query's exact forms beats one
-with only other inflections; closer words beat scattered ones.  The same
-evidence gives the highlighted spans.
+The BM25F score says how much of the query's lemmas a paragraph holds.  For
+the best candidates, the stored analysis of each paragraph is read back to
+rank by what users expect (:mod:`search.rank.order`): a paragraph that has
+every query item beats one that has some; one with the query's exact forms
+beats one with only other inflections; closer words beat scattered ones.
+The same evidence gives the highlighted spans and the concordance lines.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .analysis import Position
-from .analysis.analyze import StoredText
-from .query.compile import Item, Slot
+from ..analysis import Position
+from ..analysis.analyze import StoredText
+from ..query.tree import Item, Slot
 
 #: Score added for query items that stand close together: PROXIMITY / gap.
 PROXIMITY = 4.0
@@ -117,7 +117,7 @@ def _proximity(occurrences: list[tuple[int, int]], matched: int) -> float:
         while len(counts) == matched:
             width = pos - occurrences[left][0]
             best = width if best is None else min(best, width)
-            lpos, litem = occurrences[left]
+            litem = occurrences[left][1]
             counts[litem] -= 1
             if not counts[litem]:
                 del counts[litem]

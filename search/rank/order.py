@@ -1,0 +1,66 @@
+"""The final order of hits, and the score that states it.
+
+Candidates are ordered by the evidence users expect to count first (every
+query item held, then the items in their exact form, then in their most
+likely reading: the *tier*), then by relevance (BM25F plus the proximity
+bonus), then by document and place.  The score every output carries is
+that order as one number, ``tier + relevance / (relevance + 1)``: its
+integer part is the tier and its fraction grows with relevance, so scores
+never rise down a list (which is what TREC tools sort by) and each says
+where its ranking came from (``search explain`` shows the parts).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..models import Hit, StoredParagraph
+from ..query.tree import Compiled
+from .evidence import Evidence, gather
+from .snippets import matches_of, snippet
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A candidate with its BM25F score and the evidence that ranks it."""
+
+    bm25f: float
+    evidence: Evidence
+    stored: StoredParagraph
+    tier: int  # 0 for a query whose alternatives are not meant together
+
+    @property
+    def relevance(self) -> float:
+        return self.bm25f + self.evidence.proximity
+
+    @property
+    def score(self) -> float:
+        return self.tier + self.relevance / (self.relevance + 1)
+
+
+def tier(evidence: Evidence, items: int) -> int:
+    """Items held, then held in exact form, then in most likely reading, as
+    one number (each count is at most ``items``)."""
+    base = items + 1
+    return (evidence.matched * base + evidence.exact) * base + evidence.primary
+
+
+def order(compiled: Compiled, found: list[tuple[float, StoredParagraph]]) -> list[Ranked]:
+    """Candidates (BM25F, stored paragraph) in final order."""
+    items = len(compiled.items)
+    ranked = []
+    for bm25f, stored in found:
+        evidence = gather(compiled.items, stored.analysis)
+        ranked.append(Ranked(bm25f, evidence, stored, tier(evidence, items) if compiled.tiered else 0))
+    ranked.sort(key=lambda r: (-r.tier, -r.relevance, r.stored.paragraph.doc, r.stored.paragraph.ordinal))
+    return ranked
+
+
+def to_hit(rank: int, r: Ranked) -> Hit:
+    p = r.stored.paragraph
+    matches = matches_of(p.text, r.evidence.spans)
+    return Hit(
+        rank=rank, score=r.score, id=p.id, doc=p.doc, title=p.title, citation=p.citation, part=p.part,
+        section=p.section, article=p.article, paragraph=p.paragraph, kind=p.kind, lang=p.lang,
+        text=p.text, matches=matches, snippet=snippet(p.text, matches),
+    )
