@@ -99,11 +99,12 @@ def _use_color(color: str = "auto") -> bool:
 _QUERY_COMMANDS = ("query", "kwic", "stats", "explain")
 
 
-def _echo(text: str) -> None:
+def _echo(text: str, color: bool = False) -> None:
     """Print a command's output; an empty output prints nothing at all (an
-    empty JSON Lines stream is no lines, not one empty line)."""
+    empty JSON Lines stream is no lines, not one empty line).  Colour is
+    kept only where it was asked for or where stdout is a terminal."""
     if text:
-        click.echo(text)
+        click.echo(text, color=color or None)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -148,7 +149,8 @@ def query(text, index_path, limit, offset, lang, doc, part, exact, fmt, color):
         results = engine.search(text, limit=limit, offset=offset, lang=lang, doc=doc, part=part, exact=exact)
     for note in results.notes:
         _say(f"search: note: {note}")
-    _echo(render(results, fmt, color=_use_color(color) and fmt == "text"))
+    colored = _use_color(color) and fmt == "text"
+    _echo(render(results, fmt, color=colored), colored)
 
 
 def _keep_default_index_current(engine) -> None:
@@ -306,7 +308,8 @@ def kwic(term, index_path, lang, doc, part, exact, width, sort, limit, offset, f
     with Engine.open(index_path) as engine:
         found = engine.concordance(term, width=width, sort=sort, limit=limit, offset=offset, lang=lang, doc=doc,
                                    part=part, exact=exact)
-    click.echo(render_kwic(found, fmt, width, color=_use_color(color) and fmt == "text"))
+    colored = _use_color(color) and fmt == "text"
+    _echo(render_kwic(found, fmt, width, color=colored), colored)
 
 
 @main.command()

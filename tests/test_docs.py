@@ -35,5 +35,9 @@ def test_every_command_has_help_with_an_example_and_is_in_the_readme():
 def test_exit_codes_in_readme_match_the_errors():
     from search import errors
 
-    for cls in (errors.QuerySyntaxError, errors.IndexMissingError, errors.IndexLockedError):
-        assert f"| {cls.exit_code} |" in README
+    table = README.split("## Exit codes")[1].split("\n## ")[0]
+    codes = {value for name, value in vars(errors).items() if name.startswith("EXIT_")}
+    assert {int(c) for c in re.findall(r"^\| (\d+) \|", table, re.M)} == codes
+    for cls in vars(errors).values():
+        if isinstance(cls, type) and issubclass(cls, errors.SearchError):
+            assert cls.exit_code in codes, cls

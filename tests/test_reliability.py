@@ -380,8 +380,8 @@ def test_sigint_stops_cleanly_and_keeps_the_index(tmp_path, sources_copy):
     ix = tmp_path / "ix"
     Engine.open(ix).index([sources_copy])
     before = _answers(ix)
-    _grow(sources_copy, 3, "c")
-    proc = _spawn(["index", sources_copy, "--index", ix])
+    _grow(sources_copy, 6, "c")  # enough to be still building when the signal comes
+    proc = _spawn(["index", sources_copy, "--index", ix, "--workers", "1"])
     _wait_building(proc, ix)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)

@@ -13,15 +13,17 @@ from weakref import WeakKeyDictionary
 
 from .evaluate import SegmentMatches
 
-#: Candidates read back and re-ranked by evidence, at least.
-MIN_CANDIDATES = 50
-#: ... and this many times the hits asked for (the page's end).
-CANDIDATES_PER_HIT = 5
+#: Candidates are read back and re-ranked by evidence in windows of this
+#: many: every page that ends within the first window is cut from the same
+#: order, so pages follow one another without repeats or gaps (a window of
+#: 50 for 10 hits and 100 for 20 made page 2 disagree with page 1).
+WINDOW = 100
 
 
 def how_many(limit: Optional[int], offset: int = 0) -> Optional[int]:
-    """Candidates for a page ending at ``offset + limit`` (None: all)."""
-    return None if limit is None else max(MIN_CANDIDATES, (offset + limit) * CANDIDATES_PER_HIT)
+    """Candidates for a page ending at ``offset + limit`` (None: all): the
+    windows that hold it."""
+    return None if limit is None else -(-(offset + limit) // WINDOW) * WINDOW
 
 
 def best(parts: list[SegmentMatches], limit: Optional[int]) -> list[tuple[SegmentMatches, int]]:
