@@ -225,6 +225,7 @@ class Engine:
 
         if sort not in SORTS:
             raise UsageError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+        _at_least(1, width=width)
         if limit is not None:
             _check_page(limit, offset)
         _, compiled = self._compile(term, exact, phrase=True)
@@ -238,6 +239,7 @@ class Engine:
         per article (the ``top`` ones)."""
         from .concordance import stats
 
+        _at_least(1, top=top)
         _, compiled = self._compile(term, exact, phrase=True)
         matching = self._get_searcher().matching(compiled, filters=_filters(lang, doc, part))
         return stats(term, matching, top=top)
@@ -249,6 +251,7 @@ class Engine:
         from .concordance import frequent_lemmas
         from .query.tree import Compiled, Everything
 
+        _at_least(1, top=top)
         matching = self._get_searcher().matching(Compiled("*", Everything()), filters=_filters(lang, doc, part))
         return frequent_lemmas((stored for stored, _ in matching), top=top, stop_words=stop_words)
 
@@ -264,10 +267,14 @@ class Engine:
 
 
 def _check_page(limit: int, offset: int) -> None:
-    if limit < 1:
-        raise UsageError(f"limit must be at least 1, not {limit}")
-    if offset < 0:
-        raise UsageError(f"offset must be 0 or more, not {offset}")
+    _at_least(1, limit=limit)
+    _at_least(0, offset=offset)
+
+
+def _at_least(least: int, **values: int) -> None:
+    for name, value in values.items():
+        if not isinstance(value, int) or value < least:
+            raise UsageError(f"{name} must be a whole number of at least {least}, not {value!r}")
 
 
 def _filters(lang: Optional[str], doc: Optional[str], part: Optional[str]) -> tuple:

@@ -109,3 +109,15 @@ def test_a_jsonl_corpus_without_text_names_its_fields_and_indexes_with_text_fiel
         assert sorted(h.doc for h in engine.search("група").hits) == ["law-1", "law-2"]
         engine.index()  # the text field of the last build is kept
         assert engine.search("група").total == 2
+
+
+@pytest.mark.parametrize("call", [
+    lambda e: e.search("група", limit=0), lambda e: e.search("група", offset=-1),
+    lambda e: e.search("група", limit="5"), lambda e: e.concordance("група", sort="middle"),
+    lambda e: e.concordance("група", width=0), lambda e: e.term_stats("група", top=0),
+    lambda e: e.terms(top=-1), lambda e: e.explain("група", limit=0),
+    lambda e: list(e.batch(["група"], lang="xx")),
+])
+def test_the_api_raises_only_usage_errors_for_bad_arguments(engine, call):
+    with pytest.raises(UsageError):
+        call(engine)
