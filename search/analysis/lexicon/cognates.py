@@ -1,12 +1,14 @@
 """Cognates: the other language's word a lemma turns into by regular rules.
 
 A lemma is rewritten left to right by the letter and affix correspondences
-of :data:`search.lang.COGNATE_RULES` (конвенція → конвенция, позбавлення →
-позбавление, організовувати → организовывать); every partial spelling is
-checked against the other dictionary's word list as it grows, so a word
+of :data:`search.lang.COGNATE_RULES` (конвенція → конвенция, розслідування
+→ расследование, організовувати → организовывать); every partial spelling
+is checked against the other dictionary's word list as it grows, so a word
 costs a few hundred look-ups, not the product of its alternatives.  A
 candidate is kept where the other dictionary has it as a lemma of the same
-part of speech, and not in the false-friend list (місто is no место).
+part of speech, it is among the cheapest rewritings, the rules rewrite it
+back into the lemma as cheaply (so a pair reads the same from either side),
+and it is not in the false-friend list (місто is no место).
 """
 
 from __future__ import annotations
@@ -15,9 +17,9 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from ..morph import analyzer
-from .tables import COLUMNS, FALSE_FRIENDS, data_file, read_pairs
 from ..normalize import fold_word
 from ...lang import COGNATE_RULES, CYRILLIC, LANGS, OWN_LETTERS
+from .tables import COLUMNS, FALSE_FRIENDS, data_file, read_pairs
 
 #: pymorphy3's parts of speech, coarse: a noun matches a noun, an
 #: infinitive a verb, a full or short adjective an adjective.
@@ -32,8 +34,6 @@ PROPER = frozenset({"Geox", "Orgn", "Trad"})
 VOWELS = frozenset("аеєиіїоуюяыэё")
 #: Partial spellings a word may try before the search gives up.
 BUDGET = 4000
-#: Candidates that cost more than the cheapest one by this are dropped.
-SLACK = 0
 
 
 class Rule(NamedTuple):
@@ -135,6 +135,7 @@ def _substitutes(lang: str) -> dict[str, tuple[str, ...]]:
 
 
 def _grow(out: str, piece: str, variants: dict[str, tuple[str, ...]]) -> list[str]:
+    """``out`` with ``piece`` added, in each spelling the dictionary may use."""
     grown = [out]
     for letter in piece:
         grown = [g + v for g in grown for v in variants.get(letter, (letter,))]
@@ -142,33 +143,27 @@ def _grow(out: str, piece: str, variants: dict[str, tuple[str, ...]]) -> list[st
 
 
 @lru_cache(maxsize=200_000)
-def cognates(lemma: str, lang: str, slack: int = SLACK) -> tuple[str, ...]:
-    """The other language's lemmas that ``lemma`` (folded, of ``lang``) and
-    that turn into ``lemma`` in turn: each is the other's cheapest rewriting,
-    so the pairs read the same from either side."""
+def cognates(lemma: str, lang: str) -> tuple[str, ...]:
+    """The other language's lemmas that ``lemma`` (folded, of ``lang``) turns
+    into, cheapest first, each of which turns back into ``lemma`` as its own
+    cheapest rewriting."""
     back = other(lang)
-    return tuple(w for w in _one_way(lemma, lang, slack) if lemma in _one_way(w, back, slack))
+    return tuple(w for w in _one_way(lemma, lang) if lemma in _one_way(w, back))
 
 
 @lru_cache(maxsize=200_000)
-def _one_way(lemma: str, lang: str, slack: int = SLACK) -> tuple[str, ...]:
-    """The other language's lemmas that ``lemma`` (folded, of ``lang``) turns
-    into by the rules, cheapest first: dictionary lemmas of a part of speech
-    the source lemma has, false friends left out."""
+def _one_way(lemma: str, lang: str) -> tuple[str, ...]:
+    """The cheapest rewritings of ``lemma`` that are lemmas of the other
+    dictionary in a part of speech ``lemma`` has, false friends left out."""
     pos = lemma_pos(lemma, lang)
-    if not pos:
-        return ()
     target = other(lang)
     kept: dict[str, int] = {}
-    for spelling, cost in _spellings(lemma, lang, target).items():
+    for spelling, cost in (_spellings(lemma, lang, target) if pos else {}).items():
         word = fold_word(spelling)
         if pos & lemma_pos(word, target) and not is_false_friend(lemma, lang, word):
             kept[word] = min(cost, kept.get(word, cost))
-    if not kept:
-        return ()
-    cheapest = min(kept.values())
-    return tuple(sorted((w for w, c in kept.items() if c <= cheapest + slack),
-                        key=lambda w: (kept[w], w)))
+    cheapest = min(kept.values(), default=0)
+    return tuple(sorted(w for w, c in kept.items() if c == cheapest))
 
 
 def is_false_friend(lemma: str, lang: str, other_lemma: str) -> bool:
