@@ -1,7 +1,7 @@
 """The bilingual lexicon against Apertium's Russian–Ukrainian dictionary.
 
     python benchmarks/lexicon.py                    # ../shared/data/bilingual/…
-    python benchmarks/lexicon.py --dix PATH --sample 100 --seed 7
+    python benchmarks/lexicon.py --dix PATH --sample 100 --seed 3
 
 Apertium's dictionary (GPL) is read from its path at run time only; nothing
 of it is stored.  Definitions:
@@ -109,7 +109,7 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dix", type=Path, default=DIX, help="an Apertium rus-ukr bilingual .dix")
     parser.add_argument("--sample", type=int, default=100, help="project pairs Apertium lacks to print")
-    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--seed", type=int, default=8)
     args = parser.parse_args()
 
     every, gold = reference(args.dix)

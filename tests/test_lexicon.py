@@ -273,3 +273,7 @@ def test_the_data_files_ship_with_the_package():
     patterns = config["tool"]["setuptools"]["package-data"]["search.analysis.lexicon"]
     assert "*.tsv" in patterns
     assert data_file(LEGAL).is_file() and data_file(FALSE_FRIENDS).is_file()
+
+
+def test_a_language_the_lexicon_does_not_pair_gets_nothing():
+    assert equivalents("court", "en") == () and phrase_equivalents(["court"], "en") == ()

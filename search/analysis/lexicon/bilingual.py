@@ -12,6 +12,7 @@ from typing import Iterable, Sequence
 from ..morph import lemmas
 from ..normalize import fold_word
 from ..tokenize import tokenize
+from ...lang import LANGS
 from .cognates import cognates, other
 from .dix import dix_langs, read_dix
 from .tables import COLUMNS, LEGAL, data_file, read_pairs
@@ -99,7 +100,8 @@ class Lexicon:
         """Add a user's list in the curated list's format; the pairs read."""
         self._load()
         pairs = read_pairs(Path(path))
-        self._add_pairs(pairs, COLUMNS, "user")
+        with self._lock:
+            self._add_pairs(pairs, COLUMNS, "user")
         return len(pairs)
 
     def load_dix(self, path: Path, left: str | None = None) -> int:
@@ -108,14 +110,14 @@ class Lexicon:
         side, by default told by the file name.  Returns the pairs read."""
         self._load()
         langs = (left, other(left)) if left else dix_langs(Path(path))
-        count = 0
-        for pair in read_dix(Path(path)):
-            sides = {"LR": (pair.left, pair.right), "RL": (pair.right, pair.left)}
-            for direction in sorted(pair.directions):
-                source_lang = langs[0] if direction == "LR" else langs[1]
-                self._add(*sides[direction], source_lang, "user")
-            count += 1
-        return count
+        pairs = list(read_dix(Path(path)))
+        with self._lock:
+            for pair in pairs:
+                if "LR" in pair.directions:
+                    self._add(pair.left, pair.right, langs[0], "user")
+                if "RL" in pair.directions:
+                    self._add(pair.right, pair.left, langs[1], "user")
+        return len(pairs)
 
     def _add_pairs(self, pairs: Iterable[tuple[str, str]], langs: tuple[str, str],
                    source: str) -> None:
@@ -137,6 +139,8 @@ class Lexicon:
     def equivalents(self, lemma: str, lang: str) -> tuple[Equivalent, ...]:
         """One-word equivalents of a folded lemma of ``lang`` in the other
         language: curated first, then a user's, then cognates."""
+        if lang not in LANGS:
+            return ()
         self._load()
         found = list(self._words[lang].get(lemma, ()))
         if self.cognates:
@@ -155,6 +159,8 @@ class Lexicon:
         lemmas.  An entry matches at ``start`` when each of its words shares
         a lemma with the query word at the same offset; matches may overlap.
         """
+        if lang not in LANGS:
+            return ()
         self._load()
         slots = [frozenset((p,)) if isinstance(p, str) else frozenset(p) for p in positions]
         out: list[PhraseMatch] = []
