@@ -79,14 +79,15 @@ ABBREVIATIONS = {
 
 #: Letter and affix correspondences of Ukrainian and Russian cognates, each
 #: (Ukrainian, Russian, cost), read in both directions.  "^" ties a rule to
-#: a word's start, "$" to its end.  A letter both alphabets have also stands
+#: a word's start, "$" to its end, "|" to a syllable that a consonant after
+#: the rule's vowel closes (кі|т, по|вний).  A letter both alphabets have also stands
 #: for itself at no cost.  A candidate is kept only where the other
 #: dictionary has it as a lemma of the same part of speech (see
 #: ``search.analysis.lexicon.cognates``), so a rule may be loose; its cost
 #: ranks the candidates when several are found.
 COGNATE_RULES = {
     ("uk", "ru"): (
-        # letters: і stands for ы-less и in loanwords, for ѣ (ліс/лес) and, in
+        # letters: і stands for и in loanwords, for ѣ (ліс/лес) and, in
         # a syllable a consonant closes, for о and е (кіт/кот, піч/печь)
         ("и", "ы", 0), ("і", "и", 1), ("і", "е", 1), ("і|", "о", 1), ("ї", "и", 1),
         ("ї", "е", 2), ("є", "е", 0), ("є", "э", 1), ("е", "э", 1), ("ґ", "г", 0),
