@@ -176,7 +176,7 @@ DIX = """<?xml version="1.0" encoding="UTF-8"?>
   <sdefs><sdef n="n"/><sdef n="adj"/></sdefs>
   <pardefs><pardef n="x"><e><p><l><s n="sg"/></l><r><s n="sg"/></r></p></e></pardef></pardefs>
   <section id="main" type="standard">
-    <e><p><l>мечта<s n="n"/><s n="f"/></l><r>мрія<s n="n"/><s n="f"/></r></p><par n="x"/></e>
+    <e><p><l>пчела<s n="n"/><s n="f"/></l><r>бджола<s n="n"/><s n="f"/></r></p><par n="x"/></e>
     <e><i>адвокат<s n="n"/></i></e>
     <e r="LR"><p><l>сыщик<s n="n"/></l><r>нишпорка<s n="n"/></r></p></e>
     <e r="RL"><p><l>сыщик<s n="n"/></l><r>детектив<s n="n"/></r></p></e>
@@ -192,8 +192,8 @@ def test_a_dix_is_loaded_at_run_time_with_its_directions(tmp_path):
     path.write_text(DIX, encoding="utf-8")
     lexicon = Lexicon(files=[], cognates=False)
     assert lexicon.load_dix(path) == 5
-    assert lemmas_of(lexicon, "мрія", "uk", "user") == ["мечта"]
-    assert lemmas_of(lexicon, "мечта", "ru", "user") == ["мрія"]
+    assert lemmas_of(lexicon, "бджола", "uk", "user") == ["пчела"]
+    assert lemmas_of(lexicon, "пчела", "ru", "user") == ["бджола"]
     assert lemmas_of(lexicon, "адвокат", "ru", "user") == ["адвокат"]
     # r="LR" reads Russian → Ukrainian only, r="RL" the other way
     assert lemmas_of(lexicon, "сыщик", "ru") == ["нишпорка"]
@@ -210,7 +210,7 @@ def test_a_dix_whose_name_does_not_tell_its_languages_needs_them(tmp_path):
         Lexicon(files=[]).load_dix(path)
     lexicon = Lexicon(files=[], cognates=False)
     lexicon.load_dix(path, left="ru")
-    assert lemmas_of(lexicon, "мрія", "uk") == ["мечта"]
+    assert lemmas_of(lexicon, "бджола", "uk") == ["пчела"]
 
 
 def test_a_user_list_is_added_after_the_curated_one(tmp_path):
