@@ -58,3 +58,17 @@ class NoSourcesError(SearchError):
     """The given folders hold no supported source file."""
 
     exit_code = 1
+
+
+class SynonymsError(SearchError):
+    """A synonym file cannot be read or has a malformed rule; names the file
+    and line.  A usage error, like a malformed query."""
+
+    exit_code = 2
+
+    def __init__(self, path: object, line: int | None, problem: str) -> None:
+        self.path = str(path)
+        self.line = line
+        self.problem = problem
+        where = self.path if line is None else f"{self.path}, line {line}"
+        super().__init__(f"synonyms {where}: {problem}")
