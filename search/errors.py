@@ -85,3 +85,17 @@ class NoSourcesError(SearchError):
     """The given folders hold no supported source file."""
 
     exit_code = EXIT_ERROR
+
+
+class SynonymsError(UsageError):
+    """A synonym file cannot be read or has a malformed rule; names the file
+    and line.  A usage error, like a malformed query."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, path: object, line: int | None, problem: str) -> None:
+        self.path = str(path)
+        self.line = line
+        self.problem = problem
+        where = self.path if line is None else f"{self.path}, line {line}"
+        super().__init__(f"synonyms {where}: {problem}")

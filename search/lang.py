@@ -158,3 +158,14 @@ COGNATE_RULES = {
         ("роб", "раб", 1),
     ),
 }
+
+#: Keys of the Latin (QWERTY) layout that type a letter in a Cyrillic one,
+#: and what each language's standard layout types on them, key by key.  A
+#: word typed with the wrong layout active ("rjydtywsz", "выдача" typed as
+#: "відача") is mapped back through these tables.  The Ukrainian layout
+#: types the apostrophe on the backquote key and ґ on the backslash key.
+KEYBOARD_KEYS = "`qwertyuiop[]asdfghjkl;'zxcvbnm,.\\"
+KEYBOARD = {
+    "uk": "'йцукенгшщзхїфівапролджєячсмитьбюґ",
+    "ru": "ёйцукенгшщзхъфывапролджэячсмитьбю\\",
+}
