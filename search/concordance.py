@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass
 
-from .analysis import decode
+from .analysis import analyze
 from .analysis.normalize import fold_word
 from .lang import CITATION, STOP_WORDS
 from .models import Paragraph
@@ -111,7 +111,8 @@ def frequent_lemmas(paragraphs, top: int = 20, stop_words: bool = False) -> list
     single letters left out unless ``stop_words``."""
     counts: Counter = Counter()
     for stored in paragraphs:
-        for pos in decode(stored.analysis):
+        p = stored.paragraph
+        for pos in analyze(p.text, p.lang):
             counts.update(set(pos.lemmas))
     if not stop_words:
         for lemma in list(counts):

@@ -141,6 +141,7 @@ class Engine:
                 from .rank import Searcher
 
                 store.open_index(self.path).close()  # a missing index fails here, clearly
+                store.check_current(self.path)
                 self._searcher = Searcher(self.path)
             return self._searcher
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from .analysis import decode
+from .analysis import analyze
 from .analysis.morph import known_in, lemmas
 from .analysis.normalize import script_variants
 from .analysis.tokenize import tokenize
@@ -75,7 +75,7 @@ def analyse_word(word: str) -> WordAnalysis:
 
 def matched_terms(compiled: Compiled, stored: StoredParagraph) -> tuple[tuple[str, str], ...]:
     found: dict[tuple[str, str], None] = {}
-    for pos in decode(stored.analysis):
+    for pos in analyze(stored.paragraph.text, stored.paragraph.lang):
         for item in compiled.items:
             for slot in item.slots:
                 if slot.prefix:

@@ -39,13 +39,12 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class StoredParagraph:
-    """A paragraph as the index keeps it: its text and place, and its
-    analysis (forms, lemmas and offsets of every word position, as
-    :func:`search.analysis.encode` writes them) that ranking, highlighting
-    and the concordance read back instead of analysing the text again."""
+    """A paragraph as the index keeps it: its text and place, and the
+    character offsets of its word positions, encoded (highlighting reads
+    them).  Its analysis is in the index's postings, not stored with it."""
 
     paragraph: Paragraph
-    analysis: tuple[str, str, list[int]]
+    spans: bytes = b""
 
 
 @dataclass(frozen=True)

@@ -30,3 +30,14 @@ def sources_copy(tmp_path) -> Path:
     target = tmp_path / "sources"
     shutil.copytree(SOURCES, target)
     return target
+
+
+def sources_with_copy(root: Path) -> Path:
+    """The bundled sources under ``root`` with a third file: the Ukrainian
+    text again, "група" written "групи" (enough paragraphs for several
+    segments); the folder."""
+    target = root / "sources"
+    shutil.copytree(SOURCES, target)
+    text = (target / "untoc-uk.txt").read_text(encoding="utf-8")
+    (target / "copy.txt").write_text(text.replace("група", "групи"), encoding="utf-8")
+    return target

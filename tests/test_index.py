@@ -123,7 +123,7 @@ def test_parallel_build_answers_like_one_process(tmp_path, sources_copy, monkeyp
     from search.index import parallel
 
     monkeypatch.setattr(build_module, "PARALLEL_BYTES", 0)
-    monkeypatch.setattr(parallel, "SEGMENT_BYTES", 1)  # a segment per file
+    monkeypatch.setattr(parallel, "words_per_segment", lambda mb: 5000)  # several segments a worker
     text = (sources_copy / "untoc-uk.txt").read_text(encoding="utf-8")
     (sources_copy / "copy.txt").write_text(text.replace("Мета", "Нова стаття"), encoding="utf-8")
     with Engine.open(tmp_path / "two") as eng:

@@ -9,10 +9,17 @@ from typing import NamedTuple
 from .normalize import script_variants
 from ..lang import ABBREVIATIONS
 from .morph import lemmas
-from .tokenize import Token, tokenize
+from .tokenize import HYPHEN, MAX_WORD, WORD, Token, tokenize
 
 #: Separates the terms that share one position in an encoded field value.
 ALT = "|"
+#: Flag bits the index keeps with each term at a position, so that ranking
+#: can tell how a position matches without its full analysis: a ``form``
+#: that is not the whole word (the first part of a compound at its first
+#: position), a ``lemma`` that is not the word's first reading, and a
+#: position that is a later part of a hyphenated compound.
+NOT_WHOLE = NOT_FIRST = 1
+LATER_PART = 2
 
 
 class Position(NamedTuple):
@@ -57,6 +64,58 @@ def _token_positions(token: Token, lang: str) -> list[Position]:
         out.append(Position(part.start, end, tuple(dict.fromkeys(pforms)),
                             tuple(dict.fromkeys(plems))))
     return out
+
+
+class WordTerms(NamedTuple):
+    """What one word adds to the index, relative to its first position:
+    (position, term, flags) of its ``form`` and ``lemma`` terms."""
+
+    positions: int
+    forms: tuple[tuple[int, str, int], ...]
+    lemmas: tuple[tuple[int, str, int], ...]
+
+
+def word_terms_at(word: str, lang: str) -> WordTerms:
+    """The index terms of one word (as :func:`words` gives it) in a
+    paragraph of language ``lang``, as :func:`encode` and the index lay
+    them out: the terms of each position in order, a position with none
+    keeping its place."""
+    positions = _token_positions(Token(word, 0, len(word)), lang)
+    forms, lems = [], []
+    for i, p in enumerate(positions):
+        before = positions[i - 1] if i else None
+        part = LATER_PART if before and before.start < p.start and before.end >= p.end else 0
+        slot = ALT.join(p.forms)
+        for f in slot.split(ALT) if slot else ():
+            forms.append((i, f, part | (NOT_WHOLE if len(f) != p.end - p.start else 0)))
+        slot = ALT.join(p.lemmas)
+        for k, lemma in enumerate(slot.split(ALT) if slot else ()):
+            lems.append((i, lemma, part | (NOT_FIRST if k else 0)))
+    return WordTerms(len(positions), tuple(forms), tuple(lems))
+
+
+def spans(text: str) -> list[tuple[int, int]]:
+    """The character offsets of every position of ``text``, as
+    :func:`analyze` gives them, without looking up a lemma: the words are
+    found at once and each is located after the one before (only letters
+    can start one, and none stand between two words)."""
+    out: list[tuple[int, int]] = []
+    at = 0
+    for word in WORD.findall(text):
+        start = text.find(word, at)
+        at = start + len(word)
+        if len(word) > MAX_WORD or HYPHEN.search(word):
+            out.extend(_token_positions_spans(Token(word[:MAX_WORD], start, min(at, start + MAX_WORD))))
+        else:
+            out.append((start, at))
+    return out
+
+
+def _token_positions_spans(token: Token) -> list[tuple[int, int]]:
+    parts = token.parts
+    if len(parts) == 1:
+        return [(token.start, token.end)]
+    return [(parts[0].start, token.end)] + [(part.start, part.end) for part in parts[1:]]
 
 
 def analyze(text: str, lang: str) -> list[Position]:

@@ -41,3 +41,12 @@ def tokenize(text: str) -> list[Token]:
         Token(m.group()[:MAX_WORD], m.start(), min(m.end(), m.start() + MAX_WORD))
         for m in WORD.finditer(text)
     ]
+
+
+def words(text: str) -> list[str]:
+    """The texts of :func:`tokenize`'s tokens, without offsets (what
+    indexing needs, found several times faster)."""
+    found = WORD.findall(text)
+    if any(len(w) > MAX_WORD for w in found):
+        found = [w[:MAX_WORD] for w in found]
+    return found

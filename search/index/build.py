@@ -17,14 +17,15 @@ from ..errors import NoSourcesError, SourceError, UsageError
 from ..ingest.read import discover
 from ..models import BuildReport
 from . import store
-from .documents import stored_document
 from .files import file_size, fingerprint, index_file, unchanged
 from .parallel import parallel_index
 from .schema import SCHEMA_VERSION, make_schema
+from .segments import Segments, builder_memory, merge, words_per_segment
 
 Progress = Optional[Callable[[str], None]]
-#: What all of a build's Whoosh writers may hold in memory before spilling
-#: to disk, in MB; the parallel path splits it between its processes.
+#: What all of a build's processes may hold in memory, in MB: segments
+#: being written are cut to fit, and the parallel path splits it between
+#: its processes.
 DEFAULT_MEMORY_MB = 1024
 #: Below this many bytes to index, worker processes cost more than they save.
 PARALLEL_BYTES = 2_000_000
@@ -95,41 +96,54 @@ def _refuse_sources_holding(roots: list[Path], path: Path) -> None:
                              f"put the index outside its sources")
 
 
-#: Segments an update leaves at most; beyond, the smallest are folded.
-#: Parallel builds write about TARGET_SEGMENTS (search.index.parallel) and
-#: updates add some; this bounds how many a search has to visit.
-MAX_SEGMENTS = 64
+#: Segments an update leaves at most; beyond, the smallest are merged.
+MAX_SEGMENTS = 16
+#: A segment whose paragraphs are deleted beyond this share is rewritten
+#: without them (deleted paragraphs cost reading, never answers).
+MAX_DELETED = 1 / 3
 
 
-def purge_deletions(writer, segments):
-    """Whoosh merge policy for updates.
+def fold(ix, segments: list) -> list:
+    """The segments a commit keeps, the merge policy of every commit.
 
-    A segment with deleted paragraphs, and the smallest segments beyond
-    MAX_SEGMENTS, have their live paragraphs added again from their stored
-    fields and are dropped.  Whoosh's own merge (``add_reader``) would copy
-    lengths through its one-byte approximation and so shift BM25 statistics;
-    adding again keeps them exact, so an updated index scores exactly like a
-    fresh build of the same sources.
+    Paragraphs an update replaced stay in their segments, marked deleted:
+    ranking leaves them out of every statistic, so an updated index scores
+    exactly like a fresh build of the same sources.  A segment mostly
+    deleted is rewritten without them, and when there are more than
+    MAX_SEGMENTS, the smallest are merged into one; merges copy exact
+    lengths, so scores do not move either.
     """
-    from whoosh.reading import SegmentReader
-
-    kept = [s for s in segments if not s.has_deletions()]
-    kept.sort(key=lambda s: s.doc_count_all(), reverse=True)
-    fold = [s for s in segments if s.has_deletions()] + kept[MAX_SEGMENTS - 1:]
-    for segment in fold:
-        reader = SegmentReader(writer.storage, writer.schema, segment)
-        try:
-            for docnum in reader.all_doc_ids():  # live paragraphs only
-                writer.add_document(**stored_document(reader.stored_fields(docnum)))
-        finally:
-            reader.close()
-    return kept[:MAX_SEGMENTS - 1]
+    kept = []
+    for segment in segments:
+        if segment.deleted_count() >= segment.doc_count_all():
+            continue  # nothing left
+        if segment.has_deletions() and segment.deleted_count() > MAX_DELETED * segment.doc_count_all():
+            merged = merge(ix, [segment])
+            if merged is not None:
+                kept.append(merged)
+            continue
+        kept.append(segment)
+    if len(kept) > MAX_SEGMENTS:
+        kept.sort(key=lambda s: s.doc_count(), reverse=True)
+        small = kept[MAX_SEGMENTS - 1:]
+        merged = merge(ix, small)
+        kept = kept[:MAX_SEGMENTS - 1] + ([merged] if merged is not None else [])
+    return kept
 
 
 def _create(folder: Path):
     from whoosh import index
 
     return index.create_in(str(folder), make_schema())
+
+
+def _writer(ix):
+    """The Whoosh writer a build commits through: it holds Whoosh's lock,
+    marks deletions and writes the table of contents.  Paragraphs never go
+    through it (its codec refuses them): segments are written whole."""
+    from .codec import ArrayCodec
+
+    return ix.writer(codec=ArrayCodec())
 
 
 class _Progress:
@@ -172,14 +186,15 @@ def _write(ix, files: list[Path], old: dict, say, problems: list[str], workers: 
     sizes = {p: file_size(p) for p in todo}
     parallel = workers > 1 and len(todo) > 1 and sum(sizes.values()) >= PARALLEL_BYTES
     progress = _Progress(say, len(todo), sum(sizes.values()))
-    writer = ix.writer(limitmb=max(32, memory_mb // ((workers + 1) if parallel else 1) // 2))
+    writer = _writer(ix)
     try:
         if parallel:
             results, segments = parallel_index(ix, sizes, old, workers, memory_mb, progress.file_done,
                                                text_field)
         else:
-            results = [index_file(writer, p, old.get(str(p)), progress.file_done, text_field) for p in todo]
-            segments = []
+            sink = Segments(ix, words_per_segment(builder_memory(memory_mb, 1)))
+            results = [index_file(sink, p, old.get(str(p)), progress.file_done, text_field) for p in todo]
+            segments = sink.close()
         for result in results:
             messages.extend(result.messages)
             if result.entry:
@@ -194,7 +209,7 @@ def _write(ix, files: list[Path], old: dict, say, problems: list[str], workers: 
             writer.delete_by_term("source", key)
             counts["removed"] += 1
         if counts["added"] or counts["replaced"] or counts["removed"]:
-            _commit(writer, segments)
+            _commit(ix, writer, segments)
         else:
             writer.cancel()
     except BaseException:
@@ -203,16 +218,10 @@ def _write(ix, files: list[Path], old: dict, say, problems: list[str], workers: 
     return BuildReport(**counts, problems=tuple(messages)), manifest
 
 
-def _commit(writer, segments: list) -> None:
-    """Commit the writer's changes together with segments written by worker
-    processes, in one new table of contents."""
-    if not segments:
-        writer.commit(mergetype=purge_deletions)
-        return
-    final = writer._merge_segments(purge_deletions, False, True) + segments
-    if writer._added:
-        final.append(writer._finalize_segment())
-    else:
-        writer._close_segment()
+def _commit(ix, writer, segments: list) -> None:
+    """Commit the deletions ``writer`` marked and the new ``segments`` in
+    one new table of contents."""
+    final = fold(ix, writer.segments + segments)
+    writer._close_segment()
     writer._commit_toc(final)
     writer._finish()

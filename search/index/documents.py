@@ -1,15 +1,20 @@
 """A paragraph as a Whoosh document, and back: the one place that knows
 which fields the index stores and how.
 
-Analysis happens once, here, when a paragraph is written: its positions go
-to the ``form`` and ``lemma`` fields and, with their offsets, to the stored
-``analysis`` that ranking and highlighting read back.
+A paragraph is stored as its text, its place, its attributes and the
+character offsets of its word positions (a few bytes a word, so that
+highlighting never tokenizes a text again); its analysis is not stored:
+the segment writer puts it into the postings (:mod:`search.index.segments`),
+and ranking reads it from there.
 """
 
 from __future__ import annotations
 
-from ..analysis import analyze, encode
+import numpy as np
+
+from ..analysis.analyze import spans
 from ..models import Paragraph, StoredParagraph
+from .arrays import decode_varints, encode_varints
 
 #: Paragraph attributes kept in the stored ``meta`` field (the others are
 #: fields of their own, which filters search).
@@ -17,19 +22,29 @@ _META = ("title", "section", "article_title", "paragraph", "footnote", "footnote
 
 
 def to_fields(p: Paragraph) -> dict:
-    """The Whoosh document of a paragraph: analysis done here, once."""
+    """The stored fields of a paragraph (``text`` and ``lang`` are what the
+    segment writer analyses)."""
     meta = {name: getattr(p, name) for name in _META if getattr(p, name)}
-    return stored_document(dict(
-        id=p.id, source=p.source, doc=p.doc, lang=p.lang, kind=p.kind, part=p.part,
-        article=p.article, ordinal=p.ordinal, text=p.text, meta=meta,
-        analysis=encode(analyze(p.text, p.lang)),
-    ))
+    return dict(id=p.id, source=p.source, doc=p.doc, lang=p.lang, kind=p.kind, part=p.part,
+                article=p.article, ordinal=p.ordinal, text=p.text, meta=meta, spans=encode_spans(p.text))
 
 
-def stored_document(stored: dict) -> dict:
-    """A Whoosh document rebuilt from its stored fields, without analysis."""
-    forms, lemmas, _ = stored["analysis"]
-    return {**stored, "form": forms, "lemma": lemmas}
+def encode_spans(text: str) -> bytes:
+    """The offsets of the text's positions as varints: each position's start
+    after the start before it, and its length."""
+    found = np.array(spans(text), dtype=np.int64).reshape(-1, 2)
+    if not len(found):
+        return b""
+    starts = found[:, 0]
+    gaps = np.diff(starts, prepend=0)
+    return encode_varints(np.column_stack((gaps, found[:, 1] - starts)).reshape(-1)).tobytes()
+
+
+def decode_spans(data: bytes) -> list[tuple[int, int]]:
+    """(start, end) of every position, as :func:`encode_spans` stored them."""
+    pairs = decode_varints(data).reshape(-1, 2)
+    starts = np.cumsum(pairs[:, 0])
+    return list(zip(starts.tolist(), (starts + pairs[:, 1]).tolist()))
 
 
 def read_stored(fields: dict) -> StoredParagraph:
@@ -43,4 +58,4 @@ def read_stored(fields: dict) -> StoredParagraph:
         footnote=meta.get("footnote", ""), footnotes=tuple(meta.get("footnotes", ())),
         lang=fields.get("lang", ""), citation=meta.get("citation", ""),
     )
-    return StoredParagraph(paragraph, fields["analysis"])
+    return StoredParagraph(paragraph, fields.get("spans", b""))

@@ -1,4 +1,5 @@
-"""One source file indexed: read, analysed, added to a Whoosh writer.
+"""One source file indexed: read, and its paragraphs handed to the segments
+being written (:class:`search.index.segments.Segments`), which analyse them.
 
 The same function runs in the building process and in worker processes;
 what it returns says what happened to the file, for the manifest and the
@@ -58,8 +59,9 @@ class FileResult:
     indexed: bool = False
 
 
-def index_file(writer, path: Path, entry: Optional[dict], done, text_field: str = "text") -> FileResult:
-    """Read one source file and add its paragraphs to ``writer``;
+def index_file(sink, path: Path, entry: Optional[dict], done, text_field: str = "text") -> FileResult:
+    """Read one source file and add its paragraphs to ``sink`` (segments
+    being written);
     ``done(name, paragraphs, words, size)`` hears of it once indexed."""
     key = str(path)
     try:
@@ -73,9 +75,7 @@ def index_file(writer, path: Path, entry: Optional[dict], done, text_field: str 
         return FileResult(key, entry, messages=(message,))
     words = 0
     for p in source.paragraphs:
-        fields = to_fields(p)
-        words += len(fields["analysis"][2]) // 2  # two offsets per position
-        writer.add_document(**fields)
+        words += sink.add(to_fields(p))
     done(path.name, len(source.paragraphs), words, stat["size"])
     entry = {**stat, "sha256": source.sha256, "paragraphs": len(source.paragraphs)}
     return FileResult(key, entry, len(source.paragraphs), source.warnings, indexed=True)

@@ -1,11 +1,11 @@
-"""Index changed source files in worker processes, one segment each.
+"""Index changed source files in worker processes.
 
-Whoosh cannot take two writers on one index, but a writer that does not
-lock (``_lk=False``) can write a segment that the parent then lists in its
-own commit, as Whoosh's MpWriter does.  Each worker takes files from a queue,
-runs the whole pipeline on them (reading, analysis, indexing) and returns
-its segment and what it did per file; the parent commits everything in one
-table of contents.  Workers are spawned, not forked, so they inherit
+Whoosh cannot take two writers on one index, but segments written beside
+it (as Whoosh's MpWriter writes them) can be listed in the parent's
+commit.  Each worker takes files from a queue, runs the whole pipeline on
+them (reading, analysis, indexing into segments of its own, a new one
+whenever its share of memory is full) and returns its segments and what it
+did per file; the parent commits everything in one table of contents.  Workers are spawned, not forked, so they inherit
 neither the build lock nor the parent's open index files, and each stops by
 itself if the parent dies.
 """
@@ -18,18 +18,8 @@ import queue
 import traceback
 from pathlib import Path
 
-from .files import file_size, index_file
-
-
-#: A worker starts a new segment after at least this many bytes of sources:
-#: small segments keep updates cheap (a changed file in a segment of its own
-#: is dropped whole; one that shares a segment makes Whoosh add the other
-#: files' paragraphs again).
-SEGMENT_BYTES = 250_000
-#: ... and after a share of the build big enough that a build writes about
-#: this many segments, so that a search visits few and no build ends up
-#: folding segments beyond MAX_SEGMENTS.
-TARGET_SEGMENTS = 32
+from .files import index_file
+from .segments import Segments, builder_memory, words_per_segment
 
 
 def parallel_index(ix, sizes: dict[Path, int], old: dict, workers: int, memory_mb: int, file_done,
@@ -44,10 +34,9 @@ def parallel_index(ix, sizes: dict[Path, int], old: dict, workers: int, memory_m
         jobs.put(str(path))
     for _ in range(workers):
         jobs.put(None)
-    limitmb = max(32, memory_mb // (workers + 1) // 2)
-    segment_bytes = max(SEGMENT_BYTES, sum(sizes.values()) // TARGET_SEGMENTS)
+    limit = words_per_segment(builder_memory(memory_mb, workers + 1))
     folder = ix.storage.folder
-    procs = [ctx.Process(target=_work, args=(folder, limitmb, segment_bytes, jobs, out, old, os.getpid(), text_field),
+    procs = [ctx.Process(target=_work, args=(folder, limit, jobs, out, old, os.getpid(), text_field),
                          daemon=True)
              for _ in range(workers)]
     for proc in procs:
@@ -79,34 +68,20 @@ def parallel_index(ix, sizes: dict[Path, int], old: dict, workers: int, memory_m
     return results, segments
 
 
-def _work(folder: str, limitmb: int, segment_bytes: int, jobs, out, old: dict, parent: int,
-          text_field: str) -> None:
+def _work(folder: str, limit: int, jobs, out, old: dict, parent: int, text_field: str) -> None:
     from whoosh import index
-    from whoosh.writing import SegmentWriter
-
 
     try:
-        ix = index.open_dir(folder)
-        writer = SegmentWriter(ix, _lk=False, limitmb=limitmb)
-        found, segments, size = [], [], 0
+        sink = Segments(index.open_dir(folder), limit)
+        found = []
         while True:
             path = jobs.get()
             if path is None:
                 break
             if os.getppid() != parent:  # the build was killed: stop, write nothing
                 os._exit(1)
-            found.append(index_file(writer, Path(path), old.get(path), lambda *event: out.put(("file", *event)), text_field))
-            size += file_size(Path(path))
-            if size >= segment_bytes and writer._added:
-                segments.append(writer._finalize_segment())
-                writer = SegmentWriter(ix, _lk=False, limitmb=limitmb)
-                size = 0
-        if writer._added:
-            segments.append(writer._finalize_segment())
-        else:
-            # Not cancel(): that destroys the temporary folder all of the
-            # index's writers share, the parent's among them.
-            writer._close_segment()
-        out.put(("done", segments, found))
+            found.append(index_file(sink, Path(path), old.get(path), lambda *event: out.put(("file", *event)),
+                                    text_field))
+        out.put(("done", sink.close(), found))
     except BaseException:
         out.put(("error", traceback.format_exc()))

@@ -1,23 +1,27 @@
 """The index schema.
 
-Analysis happens before Whoosh sees a paragraph (``search.analysis``): the
-``form`` and ``lemma`` fields receive pre-analysed slots, and the tokenizer
-stored in the schema only splits them back into terms and positions.  That
-keeps the pickled schema tiny and free of pymorphy3, lets worker processes
-do the expensive part, and puts several lemmas of one word at one position.
+Analysis happens before Whoosh sees a paragraph: segments are written by
+:mod:`search.index.segments`, which puts each word's forms and lemmas into
+the ``form`` and ``lemma`` fields itself.  The tokenizer stored in the
+schema only reads pre-analysed slots (``"a|b c"``), for any Whoosh code
+that would analyse a value; it keeps the pickled schema tiny and free of
+pymorphy3.  Paragraph ids and ordinals are stored with a column each and
+not indexed: nothing searches them, and a term per paragraph would cost
+more than the column.
 """
 
 from __future__ import annotations
 
+from whoosh import columns
 from whoosh.analysis import Tokenizer
 from whoosh.analysis.acore import Token
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 
 from ..analysis.analyze import ALT
 
 #: Bumped whenever the schema or the analysis changes what is indexed; an
 #: index of another version is rebuilt rather than updated.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class SlotTokenizer(Tokenizer):
@@ -42,20 +46,37 @@ class SlotTokenizer(Tokenizer):
                 yield token
 
 
+class StoredColumn(COLUMN):
+    """A stored value that also has a column (for sorting and ties), and no
+    postings: text as UTF-8 bytes, or a whole number."""
+
+    stored = True
+
+    def __init__(self, number: bool = False) -> None:
+        super().__init__(columns.NumericColumn("I") if number else columns.VarBytesColumn())
+        self.number = number
+
+    def to_column_value(self, value):
+        return value if self.number else value.encode("utf-8")
+
+    def from_column_value(self, value):
+        return value if self.number else value.decode("utf-8")
+
+
 def make_schema() -> Schema:
     slots = SlotTokenizer()
     return Schema(
-        id=ID(stored=True, unique=True, sortable=True),
+        id=StoredColumn(),
         source=ID(stored=True),
         doc=ID(stored=True),
         lang=ID(stored=True),
         kind=ID(stored=True),
         part=ID(stored=True),  # the instrument: "Конвенція", a Protocol's name
         article=ID(stored=True),
-        ordinal=NUMERIC(stored=True, sortable=True),
+        ordinal=StoredColumn(number=True),
         lemma=TEXT(analyzer=slots, phrase=True),
         form=TEXT(analyzer=slots, phrase=True),
         text=STORED(),
         meta=STORED(),  # part, section, title, citation, footnotes, …
-        analysis=STORED(),  # forms, lemmas and offsets of every position
+        spans=STORED(),  # character offsets of every word position
     )

@@ -232,6 +232,13 @@ def is_current(path: Path) -> bool:
     return bool(marker) and marker.get("version") == SCHEMA_VERSION
 
 
+def check_current(path: Path) -> None:
+    """Refuse to search an index an earlier version of the engine built (its
+    postings are laid out otherwise): IndexDamagedError with the repair."""
+    if not is_current(path):
+        raise IndexDamagedError(f"index at {path} was built by an earlier version; {rebuild_hint(path)}")
+
+
 def open_index(path: Path):
     """The Whoosh index of the live generation; clear errors when there is
     none, when it is broken, or when the folder is not an index."""

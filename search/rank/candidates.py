@@ -1,8 +1,8 @@
 """Which matches are read back and ranked by evidence.
 
-Reading a paragraph's stored analysis costs far more than scoring it, so
-only the best few of all matches are: those that hold the most query items,
-then score highest.  A paragraph with every query word would otherwise fall
+Gathering a paragraph's evidence costs more than scoring it, and reading
+it back far more, so only the best few of all matches are ranked by
+evidence: those that hold the most query items, then score highest.  A paragraph with every query word would otherwise fall
 behind paragraphs repeating one word, though its tier ranks it first.
 """
 
@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Optional
 from weakref import WeakKeyDictionary
+
+import numpy as np
 
 from .evaluate import SegmentMatches
 
@@ -27,23 +29,28 @@ def how_many(limit: Optional[int], offset: int = 0) -> Optional[int]:
 
 
 def best(parts: list[SegmentMatches], limit: Optional[int]) -> list[tuple[SegmentMatches, int]]:
-    """The ``limit`` best matches (all with None): those that hold the most
-    query items, then the highest scores.  Ties at the cut-off are broken by
-    paragraph id, not by Whoosh's internal document numbers, so that an
-    updated index picks the same candidates as a fresh one."""
+    """The ``limit`` best matches (all with None), as (segment's matches,
+    index in them): those that hold the most query items, then the highest
+    scores.  Ties at the cut-off are broken by paragraph id, not by Whoosh's
+    internal document numbers, so that an updated index picks the same
+    candidates as a fresh one."""
     if limit is None:
-        return [(part, doc) for part in parts for doc in part.scores]
+        return [(part, i) for part in parts for i in range(len(part))]
     # The best limit + 1 of each segment hold the best limit + 1 of all.
-    tops = [(part.grade(doc), part, doc) for part in parts for doc in part.best(limit + 1)]
+    tops = []
+    for part in parts:
+        chosen = part.best(limit + 1)
+        grades = zip(part.items_held()[chosen].tolist(), part.scores[chosen].tolist())
+        tops += [(grade, part, i) for grade, i in zip(grades, chosen.tolist())]
     tops.sort(key=lambda t: t[0], reverse=True)
     if len(tops) <= limit or tops[limit][0] != tops[limit - 1][0]:
-        return [(part, doc) for _, part, doc in tops[:limit]]
+        return [(part, i) for _, part, i in tops[:limit]]
     cut = tops[limit - 1][0]
-    better = [(part, doc) for grade, part, doc in tops if grade > cut]
+    better = [(part, i) for grade, part, i in tops if grade > cut]
     held, score = cut
-    tied = [(part, doc) for part in parts for doc, s in part.scores.items()
-            if s == score and (part.held is None or part.held.get(doc, 1) == held)]
-    tied.sort(key=lambda pd: _paragraph_ids(pd[0].reader)[pd[1]])
+    tied = [(part, i) for part in parts
+            for i in np.flatnonzero((part.scores == score) & (part.items_held() == held)).tolist()]
+    tied.sort(key=lambda pi: _paragraph_ids(pi[0].reader)[int(pi[0].docs[pi[1]])])
     return better + tied[:limit - len(better)]
 
 

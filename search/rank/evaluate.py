@@ -1,30 +1,48 @@
-"""Every match of a compiled query with its BM25F score, term at a time.
+"""Every match of a compiled query with its BM25F score, on whole arrays.
 
 Whoosh scores a query by walking a tree of matchers paragraph by paragraph,
 about 20 µs of Python per matching paragraph.  The engine's query tree is
-evaluated here instead, segment by segment, from each term's postings read
-a block at a time into dictionaries, with the statistics of the whole index
-(so a paragraph scores the same however an update split the index).  Scores
-add up as Whoosh's BM25F adds them for the same query shapes; filters select
-and do not score.
+evaluated here instead, segment by segment, a node at a time on numpy
+arrays: a term's postings are decoded at once (:mod:`search.rank.postings`),
+scored at once, and OR, AND, NOT and phrases are operations on sorted
+arrays of paragraph numbers.
 
-Scores are summed in query order for every paragraph, so they do not depend
-on how the index is split into segments: an updated index ties exactly
-where a fresh one does.
+Statistics are those of the whole index's live paragraphs (so a paragraph
+scores the same however an update split the index, and paragraphs an
+update replaced count for nothing), and scores add up as Whoosh's BM25F
+adds them, in query order for every paragraph: the same floating-point
+operations in the same order, so an updated index ties exactly where a
+fresh one does.  Filters select and do not score.
 """
 
 from __future__ import annotations
 
-import heapq
 from dataclasses import dataclass
+from math import log
 from typing import Optional
+
+import numpy as np
 
 from ..query.tree import AllOf, AnyOf, Everything, Exclude, Filter, Items, Node, Phrase, Prefix, Term
 from . import bm25
 from .filters import Resolved, resolve
-from .postings import blocks, lengths, live_docs, lookup
+from .postings import EMPTY, TermHits, lengths, live_docs, live_length, live_mask, term_hits
 
-Scores = dict[int, float]
+NONE = np.zeros(0, dtype=np.int64)
+
+
+@dataclass
+class Scored:
+    """Paragraphs (sorted, unique) of one segment and their scores."""
+
+    docs: np.ndarray
+    scores: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+
+EMPTY_SCORES = Scored(NONE, np.zeros(0))
 
 
 @dataclass
@@ -33,48 +51,57 @@ class SegmentMatches:
 
     reader: object  # the segment's Whoosh reader
     offset: int  # of its document numbers in the whole index
-    scores: Scores  # by document number within the segment
+    docs: np.ndarray  # matching paragraphs, sorted
+    scores: np.ndarray  # their scores
     #: Query items each paragraph holds, for a query of items side by side;
     #: otherwise every match holds 1.
-    held: Optional[dict[int, int]] = None
+    held: Optional[np.ndarray] = None
 
-    def grade(self, doc: int) -> tuple[int, float]:
-        return (self.held.get(doc, 1) if self.held is not None else 1), self.scores[doc]
+    def __len__(self) -> int:
+        return len(self.docs)
 
-    def best(self, n: int) -> list[int]:
-        """The ``n`` best paragraphs by grade (ties in any order), found level
-        by level of items held: a key function per paragraph would cost more
-        than the scoring."""
-        score = self.scores.__getitem__
-        if self.held is None:
-            return heapq.nlargest(n, self.scores, key=score)
-        found: list[int] = []
-        for level in sorted(set(self.held.values()), reverse=True):
-            docs = [doc for doc, held in self.held.items() if held == level and doc in self.scores]
-            found += heapq.nlargest(n - len(found), docs, key=score)
-            if len(found) >= n:
+    def items_held(self) -> np.ndarray:
+        return self.held if self.held is not None else np.ones(len(self.docs), dtype=np.int64)
+
+    def best(self, n: int) -> np.ndarray:
+        """Indices (into ``docs``) of the ``n`` best matches by items held,
+        then score (ties in any order)."""
+        if len(self.docs) <= n:
+            return np.arange(len(self.docs))
+        held = self.items_held()
+        levels = np.unique(held)[::-1]
+        found = []
+        for level in levels:
+            at = np.flatnonzero(held == level)
+            want = n - sum(len(f) for f in found)
+            if len(at) > want:
+                at = at[np.argpartition(-self.scores[at], want - 1)[:want]]
+            found.append(at)
+            if sum(len(f) for f in found) >= n:
                 break
-        return found
+        return np.concatenate(found)
 
 
 def evaluate(searcher, tree: Node, filters: tuple[Filter, ...] = (),
-             notes: Optional[list[str]] = None) -> list[SegmentMatches]:
+             notes: Optional[list[str]] = None, query: Optional["Query"] = None) -> list[SegmentMatches]:
     """Every paragraph ``tree`` matches that passes ``filters``, with its
     score and the number of query items it holds, segment by segment.
-    Filter values the index does not hold are described in ``notes``."""
+    Filter values the index does not hold are described in ``notes``;
+    ``query`` keeps the postings read, for the evidence read next."""
     reader = searcher.reader()
     prepared = _prepare(tree, reader, notes)
     allowed = [resolve(f, reader, notes) for f in filters]
-    stats = _Statistics(searcher)
+    query = query or Query(searcher)
     top_items = _top_items(prepared)
     found = []
-    for sub, offset in searcher.leaf_searchers():
-        segment = _Segment(sub.reader(), stats, top_items)
-        scores = segment.node(prepared)
+    for n, (sub, offset) in enumerate(searcher.leaf_searchers()):
+        segment = _Segment(query, n, sub.reader(), top_items)
+        scored = segment.node(prepared)
         for filter_ in allowed:
-            docs = segment.docset(filter_)
-            scores = {doc: s for doc, s in scores.items() if doc in docs}
-        found.append(SegmentMatches(sub.reader(), offset, scores, segment.held))
+            keep = segment.allows(filter_, scored.docs)
+            scored = Scored(scored.docs[keep], scored.scores[keep])
+        held = segment.held[scored.docs] if segment.held is not None else None
+        found.append(SegmentMatches(sub.reader(), offset, scored.docs, scored.scores, held))
     return found
 
 
@@ -88,12 +115,7 @@ def _prepare(node: Node, reader, notes: Optional[list[str]]) -> Node:
     whole index (Whoosh expands a prefix per segment, so its scores changed
     with the segments an update left), and each filter resolved."""
     if isinstance(node, Prefix):
-        terms = []
-        for raw in reader.expand_prefix(node.field, node.stem):
-            terms.append(Term(node.field, raw.decode("utf-8") if isinstance(raw, bytes) else raw))
-            if len(terms) == MAX_EXPANSIONS:
-                break
-        return AnyOf(tuple(terms))
+        return AnyOf(tuple(Term(node.field, t) for t in expand(reader, node.field, node.stem)))
     if isinstance(node, Filter):
         return resolve(node, reader, notes)
     if isinstance(node, (AnyOf, Items, AllOf)):
@@ -103,155 +125,181 @@ def _prepare(node: Node, reader, notes: Optional[list[str]]) -> Node:
     return node
 
 
-class _Statistics:
-    """BM25 statistics of the whole index, looked up once per query and term
-    rather than once per segment."""
+def expand(reader, field: str, stem: str) -> list[str]:
+    """The index terms of ``field`` that start with ``stem`` (at most
+    MAX_EXPANSIONS, in the index's order)."""
+    terms = []
+    for raw in reader.expand_prefix(field, stem):
+        terms.append(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
+        if len(terms) == MAX_EXPANSIONS:
+            break
+    return terms
+
+
+class Query:
+    """What one query reads from the whole index, read once: each term's
+    live postings in every segment, its document frequency, and the BM25
+    statistics of the live paragraphs."""
 
     def __init__(self, searcher) -> None:
         self.searcher = searcher
+        self.readers = [sub.reader() for sub, _ in searcher.leaf_searchers()]
+        self._hits: dict[tuple[int, str, str], TermHits] = {}
+        self._factors: dict[tuple[str, str, float], bm25.Factors] = {}
         self._avgfl: dict[str, float] = {}
-        self._factors: dict[tuple[str, bytes, float], bm25.Factors] = {}
+        self._count: Optional[int] = None
 
-    def factors(self, field: str, raw: bytes, boost: float) -> bm25.Factors:
-        key = (field, raw, boost)
+    def hits(self, segment: int, field: str, text: str) -> TermHits:
+        key = (segment, field, text)
+        found = self._hits.get(key)
+        if found is None:
+            found = self._hits[key] = term_hits(self.readers[segment], field, text)
+        return found
+
+    def doc_frequency(self, field: str, text: str) -> int:
+        return sum(len(self.hits(n, field, text).ids) for n in range(len(self.readers)))
+
+    def factors(self, field: str, text: str, boost: float) -> bm25.Factors:
+        key = (field, text, boost)
         if key not in self._factors:
+            if self._count is None:
+                self._count = sum(r.doc_count() for r in self.readers)
             if field not in self._avgfl:
-                self._avgfl[field] = self.searcher.avg_field_length(field) or 1
-            self._factors[key] = bm25.factors(self.searcher.idf(field, raw), self._avgfl[field], boost)
+                total = sum(live_length(r, field) for r in self.readers)
+                self._avgfl[field] = (total / (self._count or 1)) or 1
+            # Whoosh's BM25F idf, over live paragraphs.
+            idf = log(self._count / (self.doc_frequency(field, text) + 1)) + 1
+            self._factors[key] = bm25.factors(idf, self._avgfl[field], boost)
         return self._factors[key]
 
 
 class _Segment:
-    def __init__(self, reader, stats: _Statistics, top_items: Optional[Items]) -> None:
+    def __init__(self, query: Query, number: int, reader, top_items: Optional[Items]) -> None:
+        self.query = query
+        self.number = number
         self.reader = reader
-        self.stats = stats
         self.top_items = top_items
-        #: How many of the query's items each paragraph holds.
-        self.held: Optional[dict[int, int]] = None
+        #: How many of the query's items each paragraph of the segment holds.
+        self.held: Optional[np.ndarray] = None
 
-    def node(self, node: Node) -> Scores:
+    def node(self, node: Node) -> Scored:
         kind = type(node)
         if kind is Term:
             return self.term(node)
         if kind is AnyOf:
-            return _sum_union([self.node(child) for child in node.children])
+            return self.union([self.node(child) for child in node.children])
         if kind is Items:
             parts = [self.node(child) for child in node.children]
+            found = self.union(parts)
             if node is self.top_items:
-                self.held = _count_held(parts)
-            return _sum_union(parts)
+                self.held = _count_held(parts, self.reader.doc_count_all())
+            return found
         if kind is AllOf:
             return self.all_of(node)
         if kind is Phrase:
             return self.phrase(node)
         if kind is Exclude:
-            excluded = self.node(node.negative)
-            return {doc: s for doc, s in self.node(node.positive).items() if doc not in excluded}
+            positive = self.node(node.positive)
+            keep = ~np.isin(positive.docs, self.node(node.negative).docs, assume_unique=True)
+            return Scored(positive.docs[keep], positive.scores[keep])
         if kind is Resolved:
-            return dict.fromkeys(self.docset(node), 0.0)
+            docs = live_docs(self.reader)
+            docs = docs[self.allows(node, docs)]
+            return Scored(docs, np.zeros(len(docs)))
         if kind is Everything:
-            return dict.fromkeys(live_docs(self.reader), 0.0)
+            docs = live_docs(self.reader)
+            return Scored(docs, np.zeros(len(docs)))
         raise TypeError(f"cannot evaluate {node!r}")
 
-    def all_of(self, node: AllOf) -> Scores:
+    def term(self, term: Term) -> Scored:
+        hits = self.query.hits(self.number, term.field, term.text)
+        if not len(hits.ids):
+            return EMPTY_SCORES
+        f = self.query.factors(term.field, term.text, term.boost)
+        return Scored(hits.ids, bm25.term_scores(hits.freqs, lengths(self.reader, term.field)[hits.ids], f))
+
+    def union(self, parts: list[Scored]) -> Scored:
+        """Paragraphs any part holds, their scores summed in part order."""
+        parts = [p for p in parts if len(p)]
+        if not parts:
+            return EMPTY_SCORES
+        if len(parts) == 1:
+            return parts[0]
+        total = np.zeros(self.reader.doc_count_all())
+        present = np.zeros(len(total), dtype=bool)
+        for part in parts:
+            total[part.docs] += part.scores
+            present[part.docs] = True
+        docs = np.flatnonzero(present)
+        return Scored(docs, total[docs])
+
+    def all_of(self, node: AllOf) -> Scored:
         filters = [c for c in node.children if type(c) is Resolved]
         scored = [self.node(c) for c in node.children if type(c) is not Resolved]
         if scored:
-            found = _sum_intersection(scored)
+            found = _intersection(scored)
         else:
-            found = dict.fromkeys(live_docs(self.reader), 0.0)
+            docs = live_docs(self.reader)
+            found = Scored(docs, np.zeros(len(docs)))
         for filter_ in filters:
-            allowed = self.docset(filter_)
-            found = {doc: s for doc, s in found.items() if doc in allowed}
+            keep = self.allows(filter_, found.docs)
+            found = Scored(found.docs[keep], found.scores[keep])
         return found
 
-    def term(self, term: Term) -> Scores:
-        raw = lookup(self.reader, term.field, term.text)
-        if raw is None:
-            return {}
-        f = self.stats.factors(term.field, raw, term.boost)
-        field_lengths = lengths(self.reader, term.field)
-        found: Scores = {}
-        for block in blocks(self.reader, term.field, raw):
-            found.update(bm25.term_scores(block.ids, block.weights, field_lengths, f))
-        return found
-
-    def phrase(self, node: Phrase) -> Scores:
+    def phrase(self, node: Phrase) -> Scored:
         """Paragraphs where a term of each slot follows a term of the slot
         before, scored as the sum of its terms' scores (times the phrase's
-        boost).  The slot with the fewest postings is read first; the others
-        only in blocks that can hold its paragraphs, and positions are
-        decoded only where every slot is present."""
-        slots = node.slots
-        order = sorted(range(len(slots)), key=lambda i: self.frequency(slots[i]))
-        scores: list[Scores] = [{} for _ in slots]
-        values: list[dict[int, list]] = [{} for _ in slots]
-        candidates: Optional[list[int]] = None
-        for i in order:
-            for term in slots[i]:
-                self.read_slot_term(term, candidates, scores[i], values[i])
-            common = set(scores[i]) if candidates is None else set(candidates).intersection(scores[i])
-            candidates = sorted(common)
-            if not candidates:
-                return {}
-        decode = [self.reader.schema[slot[0].field].format.decode_positions for slot in slots]
-        found: Scores = {}
-        for doc in candidates:
-            chain = {p for v in values[0][doc] for p in decode[0](v)}
-            for k in range(1, len(slots)):
-                chain = {p + 1 for p in chain}.intersection(p for v in values[k][doc] for p in decode[k](v))
-                if not chain:
-                    break
-            else:
-                found[doc] = sum(part[doc] for part in scores) * node.boost
-        return found
+        boost)."""
+        slots = [self.union([self.term(t) for t in slot]) for slot in node.slots]
+        if not all(len(s) for s in slots):
+            return EMPTY_SCORES
+        found = _intersection(slots)
+        if not len(found):
+            return EMPTY_SCORES
+        # (paragraph, position of the phrase's first word) where each slot
+        # fits, kept only where every slot does.
+        starts = None
+        for k, slot in enumerate(node.slots):
+            keys = np.unique(np.concatenate([self._position_keys(t, found.docs, k) for t in slot]))
+            starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
+            if not len(starts):
+                return EMPTY_SCORES
+        keep = np.isin(found.docs, np.unique(starts >> 32), assume_unique=True)
+        return Scored(found.docs[keep], found.scores[keep] * node.boost)
 
-    def frequency(self, terms: tuple[Term, ...]) -> int:
-        found = [(t.field, lookup(self.reader, t.field, t.text)) for t in terms]
-        return sum(self.reader.doc_frequency(field, raw) for field, raw in found if raw is not None)
+    def _position_keys(self, term: Term, docs: np.ndarray, shift: int) -> np.ndarray:
+        """paragraph << 32 | (position - shift) of every position of the
+        term in ``docs``."""
+        hits = self.query.hits(self.number, term.field, term.text)
+        if not len(hits.ids):
+            return NONE
+        owner, positions, _ = hits.entries()
+        inside = np.isin(hits.ids, docs, assume_unique=True)[owner]
+        return (hits.ids[owner[inside]] << 32) + (positions[inside] - shift)
 
-    def read_slot_term(self, term: Term, candidates: Optional[list[int]], scores: Scores,
-                       values: dict[int, list]) -> None:
-        """Add one term's scores and position values to its slot's, for the
-        candidate paragraphs only (all when None)."""
-        raw = lookup(self.reader, term.field, term.text)
-        if raw is None:
-            return
-        f = self.stats.factors(term.field, raw, term.boost)
-        field_lengths = lengths(self.reader, term.field)
-        wanted = None if candidates is None else set(candidates)
-        for block in blocks(self.reader, term.field, raw, candidates, with_values=True):
-            ids = list(block.ids)
-            block_scores = bm25.term_scores(ids, block.weights, field_lengths, f)
-            for doc, value in zip(ids, block.values):
-                if wanted is None or doc in wanted:
-                    scores[doc] = scores.get(doc, 0.0) + block_scores[doc]
-                    values.setdefault(doc, []).append(value)
-
-    def docset(self, resolved: Resolved) -> frozenset[int]:
-        return resolved.docs(self.reader)
+    def allows(self, resolved: Resolved, docs: np.ndarray) -> np.ndarray:
+        """Which of ``docs`` the filter lets through."""
+        return resolved.mask(self.reader)[docs]
 
 
-def _sum_union(parts: list[Scores]) -> Scores:
-    found: Scores = {}
+def _intersection(parts: list[Scored]) -> Scored:
+    """Paragraphs every part holds, their scores summed in part order."""
+    if len(parts) == 1:
+        return parts[0]
+    common = parts[0].docs
+    for part in parts[1:]:
+        common = np.intersect1d(common, part.docs, assume_unique=True)
+    total = np.zeros(len(common))
     for part in parts:
-        for doc, score in part.items():
-            found[doc] = found[doc] + score if doc in found else score
-    return found
+        total += part.scores[np.searchsorted(part.docs, common)]
+    return Scored(common, total)
 
 
-def _sum_intersection(parts: list[Scores]) -> Scores:
-    if len(parts) < 2:
-        return parts[0] if parts else {}
-    common = set(min(parts, key=len)).intersection(*parts)
-    return {doc: sum(part[doc] for part in parts) for doc in common}
-
-
-def _count_held(parts: list[Scores]) -> dict[int, int]:
-    held: dict[int, int] = {}
+def _count_held(parts: list[Scored], size: int) -> np.ndarray:
+    """How many of the parts hold each paragraph of a segment of ``size``."""
+    held = np.zeros(size, dtype=np.int64)
     for part in parts:
-        for doc in part:
-            held[doc] = held.get(doc, 0) + 1
+        held[part.docs] += 1
     return held
 
 

@@ -1,20 +1,34 @@
-"""Evidence a paragraph gives for a query, read from its stored analysis.
+"""Evidence a paragraph gives for a query: which items it holds, how well,
+where.
 
 The BM25F score says how much of the query's lemmas a paragraph holds.  For
-the best candidates, the stored analysis of each paragraph is read back to
+the best candidates, the positions of the query's terms are read back to
 rank by what users expect (:mod:`search.rank.order`): a paragraph that has
 every query item beats one that has some; one with the query's exact forms
 beats one with only other inflections; closer words beat scattered ones.
 The same evidence gives the highlighted spans and the concordance lines.
+
+:func:`gather` states the rules over one paragraph's full analysis (each
+position's forms and lemmas, as :func:`search.analysis.analyze` gives
+them).  :func:`gather_segment` applies the same rules to many paragraphs at
+once from the postings of the query's terms alone: the index keeps, with
+each term at each position, whether a form is the whole word, whether a
+lemma is the word's first reading and whether the position is a later
+part of a compound, which is all the rules ask of a position.  A test holds
+the two to the same answers.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Optional
+
+import numpy as np
 
 from ..analysis import Position
-from ..analysis.analyze import StoredText
+from ..analysis.analyze import LATER_PART, NOT_FIRST, NOT_WHOLE, StoredText
 from ..query.tree import Item, Slot
+from .evaluate import Query, expand
 
 #: Score added for query items that stand close together: PROXIMITY / gap.
 PROXIMITY = 4.0
@@ -29,6 +43,9 @@ class Evidence:
     #: Every occurrence of an item: (start, end, item index, exact form).
     occurrences: tuple[tuple[int, int, int, bool], ...] = ()
     primary: int = 0  # items found in their exact form or most likely reading
+    #: The occurrences in word positions: (first, last, item index, exact
+    #: form); the character offsets above come from them and the text.
+    positions: tuple[tuple[int, int, int, bool], ...] = ()
 
 
 EXACT, PRIMARY, SECONDARY = 3, 2, 1
@@ -81,11 +98,13 @@ def _occurrences(item: Item, text: StoredText) -> list[tuple[int, int, int]]:
 
 
 def gather(items: list[Item], stored) -> Evidence:
-    """The evidence a paragraph (its stored analysis) gives for the items."""
+    """The evidence a paragraph gives for the items, from its full analysis
+    (as :func:`search.analysis.encode` writes it)."""
     text = StoredText(stored)
     spans: list[tuple[int, int]] = []
     firsts: list[tuple[int, int]] = []  # (position, item index) for proximity
     found: list[tuple[int, int, int, bool]] = []
+    where: list[tuple[int, int, int, bool]] = []
     matched = exact = primary = 0
     for index, item in enumerate(items):
         occ = _occurrences(item, text)
@@ -99,8 +118,9 @@ def gather(items: list[Item], stored) -> Evidence:
             spans.extend((text.position(j).start, text.position(j).end) for j in range(first, last + 1))
             firsts.append((first, index))
             found.append((text.position(first).start, text.position(last).end, index, grade == EXACT))
+            where.append((first, last, index, grade == EXACT))
     return Evidence(matched, exact, _proximity(firsts, matched), tuple(sorted(set(spans))),
-                    tuple(sorted(found)), primary)
+                    tuple(sorted(found)), primary, tuple(sorted(where)))
 
 
 def _proximity(occurrences: list[tuple[int, int]], matched: int) -> float:
@@ -124,3 +144,115 @@ def _proximity(occurrences: list[tuple[int, int]], matched: int) -> float:
             left += 1
     gap = max(1, (best or 0) - (matched - 2))
     return PROXIMITY / gap
+
+
+# -- from postings ---------------------------------------------------------------
+
+class SegmentEvidence:
+    """The evidence of many paragraphs of one segment, computed at once from
+    the postings of the query's terms; each paragraph's is built when asked
+    for."""
+
+    def __init__(self, items: list[Item], docs: np.ndarray, doc: np.ndarray, first: np.ndarray,
+                 item: np.ndarray, grade: np.ndarray) -> None:
+        self.items = items
+        self.docs = docs
+        order = np.lexsort((grade, item, first, doc))
+        self._doc, self._first, self._item, self._grade = doc[order], first[order], item[order], grade[order]
+        self._bounds = np.searchsorted(self._doc, np.arange(len(docs) + 1))
+        best = np.zeros((len(docs), max(1, len(items))), dtype=np.int64)
+        np.maximum.at(best, (doc, item), grade)
+        self.matched = (best > 0).sum(axis=1)
+        self.exact = (best == EXACT).sum(axis=1)
+        self.primary = (best >= PRIMARY).sum(axis=1)
+
+    def evidence(self, i: int, proximity: bool = True) -> Evidence:
+        """The evidence of ``docs[i]``, in word positions (see :func:`locate`)."""
+        lo, hi = self._bounds[i], self._bounds[i + 1]
+        first, item, grade = self._first[lo:hi].tolist(), self._item[lo:hi].tolist(), self._grade[lo:hi].tolist()
+        sizes = [len(it.slots) - 1 for it in self.items]
+        where = sorted({(f, f + sizes[k], k, g == EXACT) for f, k, g in zip(first, item, grade)})
+        matched = int(self.matched[i])
+        near = _proximity(list(zip(first, item)), matched) if proximity else 0.0
+        return Evidence(matched, int(self.exact[i]), near, (), (), int(self.primary[i]), tuple(where))
+
+
+def gather_segment(items: list[Item], query: Query, segment: int, docs: np.ndarray) -> SegmentEvidence:
+    """The evidence the paragraphs ``docs`` (sorted) of one segment give for
+    the items, from the postings of their terms."""
+    parts = [_item_occurrences(item, query, segment, docs) for item in items]
+    doc = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+    first = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+    grade = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+    item = np.repeat(np.arange(len(parts)), [len(p[0]) for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+    return SegmentEvidence(items, docs, doc, first, item, grade)
+
+
+def _item_occurrences(item: Item, query: Query, segment: int, docs: np.ndarray):
+    """(paragraph index, first position, grade) of every occurrence of an
+    item in ``docs``: where each of its words stands where it should, its
+    grade the weakest of its words'."""
+    found_keys = found_grade = None
+    single = len(item.slots) == 1
+    for k, slot in enumerate(item.slots):
+        keys, grades = _slot_grades(slot, query, segment, docs, single)
+        keys = keys - k  # the key of the occurrence's first position
+        if found_keys is None:
+            keep = (keys & 0xFFFFFFFF) < (1 << 31)  # no occurrence starts before the text
+            found_keys, found_grade = keys[keep], grades[keep]
+        else:
+            common, left, right = np.intersect1d(found_keys, keys, assume_unique=True, return_indices=True)
+            found_keys, found_grade = common, np.minimum(found_grade[left], grades[right])
+        if not len(found_keys):
+            break
+    return found_keys >> 32, found_keys & 0xFFFFFFFF, found_grade
+
+
+def _slot_grades(slot: Slot, query: Query, segment: int, docs: np.ndarray, single: bool):
+    """(paragraph index << 32 | position, grade) of every position of
+    ``docs`` that matches one query word, as :func:`_slot_match` grades it."""
+    keys, grades = [], []
+
+    def add(field: str, text: str, grade_of) -> None:
+        hits = query.hits(segment, field, text)
+        if not len(hits.ids):
+            return
+        owner, positions, flags = hits.entries()
+        where = np.searchsorted(docs, hits.ids)
+        inside = (where < len(docs)) & (docs[np.minimum(where, len(docs) - 1)] == hits.ids)
+        keep = inside[owner]
+        if keep.any():
+            flags = flags[keep]
+            grade = grade_of(flags)
+            if single and not slot.prefix:  # a later part of a compound is a weak match of a word alone
+                grade = np.where(flags & LATER_PART, SECONDARY, grade)
+            keys.append((where[owner[keep]].astype(np.int64) << 32) | positions[keep])
+            grades.append(grade)
+
+    if slot.prefix:
+        reader = query.searcher.reader()
+        for field in ("form", "lemma"):
+            for text in expand(reader, field, slot.prefix):
+                add(field, text, lambda flags: np.full(len(flags), EXACT))
+    else:
+        for form in slot.forms:
+            add("form", form, lambda flags: np.where(flags & NOT_WHOLE, SECONDARY, EXACT))
+        primary = slot.primary or slot.lemmas
+        for lemma in slot.lemmas:
+            likely = PRIMARY if lemma in primary else SECONDARY
+            add("lemma", lemma, lambda flags, likely=likely: np.where(flags & NOT_FIRST, SECONDARY, likely))
+    if not keys:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    key, grade = np.concatenate(keys), np.concatenate(grades)
+    order = np.argsort(key, kind="stable")
+    key, grade = key[order], grade[order]
+    starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+    return key[starts], np.maximum.reduceat(grade, starts)
+
+
+def locate(evidence: Evidence, spans: list[tuple[int, int]]) -> Evidence:
+    """The evidence with its character offsets, from the offsets of the
+    paragraph's positions (:func:`search.analysis.analyze.spans`)."""
+    marked = sorted({spans[j] for first, last, _, _ in evidence.positions for j in range(first, last + 1)})
+    found = sorted((spans[first][0], spans[last][1], index, exact) for first, last, index, exact in evidence.positions)
+    return replace(evidence, spans=tuple(marked), occurrences=tuple(found))

@@ -18,10 +18,14 @@ from ..analysis.morph import query_analysis
 from ..analysis.normalize import fold_word
 from ..analysis.tokenize import tokenize
 from ..query.tree import Filter
-from .postings import blocks, lookup
+import numpy as np
+
+from .postings import field_owners, live_mask, term_hits
 
 #: Paragraphs of filter values, by open segment reader.
-_DOCSETS: "WeakKeyDictionary[object, dict]" = WeakKeyDictionary()
+_MASKS: "WeakKeyDictionary[object, dict]" = WeakKeyDictionary()
+#: The values of attribute fields that live paragraphs have, by open reader.
+_VALUES: "WeakKeyDictionary[object, dict]" = WeakKeyDictionary()
 #: What a value the index lacks is called in a note.
 _NAMES = {"doc": "document", "part": "instrument", "article": "article", "lang": "language",
           "kind": "kind of paragraph"}
@@ -34,23 +38,20 @@ class Resolved:
     field: str
     values: tuple[str, ...]
 
-    def docs(self, reader) -> frozenset[int]:
-        """The paragraphs of the segment with one of the values, kept while
-        the segment is open ("lang:uk" may hold every paragraph, too many to
-        read again for every query); memory stays within twice the segment's
-        paragraph numbers."""
-        cache = _DOCSETS.setdefault(reader, {})
+    def mask(self, reader) -> np.ndarray:
+        """Which paragraphs of the segment have one of the values, kept
+        while the segment is open ("lang:uk" may hold every paragraph, too
+        many to read again for every query); at most a few masks a
+        segment."""
+        cache = _MASKS.setdefault(reader, {})
         key = (self.field, self.values)
         if key not in cache:
-            found: set[int] = set()
+            found = np.zeros(reader.doc_count_all(), dtype=bool)
             for value in self.values:
-                raw = lookup(reader, self.field, value)
-                if raw is not None:
-                    for block in blocks(reader, self.field, raw):
-                        found.update(block.ids)
-            if sum(map(len, cache.values())) + len(found) > 2 * reader.doc_count_all():
+                found[term_hits(reader, self.field, value).ids] = True
+            if len(cache) >= 16:
                 cache.clear()
-            cache[key] = frozenset(found)
+            cache[key] = found
         return cache[key]
 
     def __str__(self) -> str:
@@ -76,9 +77,31 @@ def resolve(filter_: Filter, reader, notes: Optional[list[str]] = None) -> Resol
 
 
 def _values(reader, field: str) -> list[str]:
-    if field not in reader.schema:
-        return []
-    return [raw.decode("utf-8") for raw in reader.lexicon(field)]
+    """The values of the field that live paragraphs have, in order."""
+    return sorted(values(reader, field))
+
+
+def values(reader, field: str) -> dict[str, int]:
+    """Every value of an attribute field (doc, lang, part, …) that live
+    paragraphs have, with how many have it."""
+    cache = _VALUES.setdefault(reader, {})
+    if field not in cache:
+        counts: dict[str, int] = {}
+        if field in reader.schema:
+            for sub in _segment_readers(reader):
+                names, owner = field_owners(sub, field)
+                live = live_mask(sub)
+                owner = owner if live is None else owner[live]
+                found = np.bincount(owner[owner >= 0], minlength=len(names))
+                for name, n in zip(names, found.tolist()):
+                    if n:
+                        counts[name] = counts.get(name, 0) + n
+        cache[field] = counts
+    return cache[field]
+
+
+def _segment_readers(reader) -> list:
+    return [sub for sub, _ in reader.leaf_readers()]
 
 
 def _unknown(field: str, value: str, held: list[str]) -> str:

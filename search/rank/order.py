@@ -13,10 +13,11 @@ where its ranking came from (``search explain`` shows the parts).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Optional
 
 from ..models import Hit, StoredParagraph
 from ..query.tree import Compiled
-from .evidence import Evidence, gather
+from .evidence import Evidence
 from .snippets import matches_of, snippet
 
 
@@ -26,8 +27,12 @@ class Ranked:
 
     bm25f: float
     evidence: Evidence
-    stored: StoredParagraph
+    stored: Optional[StoredParagraph]  # read back for the hits shown
     tier: int  # 0 for a query whose alternatives are not meant together
+    #: Where it stands, (document, ordinal) as one sortable number: the
+    #: last key of the order.
+    place: int = 0
+    handle: object = None  # what the searcher reads it back with
 
     @property
     def relevance(self) -> float:
@@ -45,14 +50,12 @@ def tier(evidence: Evidence, items: int) -> int:
     return (evidence.matched * base + evidence.exact) * base + evidence.primary
 
 
-def order(compiled: Compiled, found: list[tuple[float, StoredParagraph]]) -> list[Ranked]:
-    """Candidates (BM25F, stored paragraph) in final order."""
+def order(compiled: Compiled, found: list[tuple[float, Evidence, int, object]]) -> list[Ranked]:
+    """Candidates (BM25F, evidence, place, handle) in final order."""
     items = len(compiled.items)
-    ranked = []
-    for bm25f, stored in found:
-        evidence = gather(compiled.items, stored.analysis)
-        ranked.append(Ranked(bm25f, evidence, stored, tier(evidence, items) if compiled.tiered else 0))
-    ranked.sort(key=lambda r: (-r.tier, -r.relevance, r.stored.paragraph.doc, r.stored.paragraph.ordinal))
+    ranked = [Ranked(bm25f, evidence, None, tier(evidence, items) if compiled.tiered else 0, place, handle)
+              for bm25f, evidence, place, handle in found]
+    ranked.sort(key=lambda r: (-r.tier, -r.relevance, r.place))
     return ranked
 
 

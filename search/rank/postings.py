@@ -1,119 +1,156 @@
-"""A term's postings, a block at a time, from Whoosh's segment files.
+"""A term's postings as arrays, and what a segment knows of every paragraph.
 
-Whoosh's matchers decode document numbers with a Python generator and hand
-them out one call at a time; here a block is decoded at once (``accumulate``
-undoes the delta coding).  Paragraphs another writer deleted are dropped
-here, so the scorer never meets them.  This module and the searcher are the
-only ones that know how Whoosh lays postings out.
+The codec (:mod:`search.index.codec`) decodes a term's document numbers,
+frequencies, positions and flags as whole numpy arrays.  Paragraphs an
+update replaced are still in their segments, marked deleted: they are
+dropped here, so nothing downstream meets them, and every statistic
+(:func:`live_length`) leaves them out.  This module and the searcher are
+the only ones that know how the index lays postings out.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from itertools import accumulate, repeat
-from typing import Iterator, NamedTuple, Optional
+from typing import NamedTuple, Optional
 from weakref import WeakKeyDictionary
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
-from whoosh.matching.wrappers import FilterMatcher
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 
-#: Field lengths of every paragraph, by open segment reader.
-_LENGTHS: "WeakKeyDictionary[object, dict]" = WeakKeyDictionary()
+from ..index.codec import EXACT_LENGTH, exact_length_column, read_field
 
-
-class Block(NamedTuple):
-    """Document numbers, term frequencies and position values of one block
-    (values only when asked for)."""
-
-    ids: Iterator[int]
-    weights: Iterator[float]
-    values: Optional[tuple] = None
+#: What is read once per open segment reader and kept while it is open.
+_CACHE: "WeakKeyDictionary[object, dict]" = WeakKeyDictionary()
 
 
-def lookup(reader, field: str, text: str) -> Optional[bytes]:
-    """The term as the segment's lexicon holds it, if it holds it."""
-    schema = reader.schema
-    if field not in schema:
-        return None
+def _cached(reader, key, make):
+    cache = _CACHE.setdefault(reader, {})
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
+
+
+class TermHits(NamedTuple):
+    """One term's live postings in one segment: sorted document numbers,
+    frequencies, and where each posting's positions start in ``positions``
+    (read only when asked for)."""
+
+    ids: np.ndarray
+    freqs: np.ndarray
+    source: object  # the codec's Postings
+    kept: Optional[np.ndarray]  # the live postings among all, None when none is deleted
+
+    def entries(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(posting of each position, position, flags) of the live postings."""
+        positions, flags = self.source.positions(), self.source.flags()
+        owner = np.repeat(np.arange(len(self.source.ids)), self.source.freqs)
+        if self.kept is None:
+            return owner, positions, flags
+        keep = self.kept[owner]
+        renumber = np.cumsum(self.kept) - 1
+        return renumber[owner[keep]], positions[keep], flags[keep]
+
+
+EMPTY = TermHits(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), None, None)
+
+
+def term_hits(reader, field: str, text: str) -> TermHits:
+    """The live postings of a term in one segment (empty if it has none)."""
+    if field not in reader.schema:
+        return EMPTY
     try:
-        raw = schema[field].to_bytes(text)
+        raw = reader.schema[field].to_bytes(text)
     except ValueError:
+        return EMPTY
+    found = reader._terms.postings(field, raw)
+    if found is None:
+        return EMPTY
+    live = live_mask(reader)
+    if live is None:
+        return TermHits(found.ids, found.freqs, found, None)
+    kept = live[found.ids]
+    return TermHits(found.ids[kept], found.freqs[kept], found, kept)
+
+
+def live_mask(reader) -> Optional[np.ndarray]:
+    """Which paragraphs of the segment are live; None when all are."""
+    if not reader.has_deletions():
         return None
-    return raw if (field, raw) in reader else None
+
+    def make():
+        mask = np.ones(reader.doc_count_all(), dtype=bool)
+        mask[list(reader.segment().deleted_docs())] = False
+        return mask
+
+    return _cached(reader, "live", make)
 
 
-def blocks(reader, field: str, raw: bytes, candidates: Optional[list[int]] = None,
-           with_values: bool = False) -> Iterator[Block]:
-    """The blocks of a term's postings in one segment.  Given
-    ``candidates`` (sorted document numbers), blocks that cannot hold one
-    are skipped without being decoded."""
-    postings = reader.postings(field, raw)
-    deleted = None
-    if isinstance(postings, FilterMatcher):  # the reader's filter of deletions
-        deleted, postings = postings._ids, postings.child
-    found = _leaf_blocks(postings, candidates, with_values) if isinstance(postings, W3LeafMatcher) \
-        else _matcher_blocks(postings, with_values)
-    if deleted is None:
-        yield from found
-        return
-    for block in found:
-        values = repeat(None) if block.values is None else block.values
-        kept = [(doc, w, v) for doc, w, v in zip(block.ids, block.weights, values) if doc not in deleted]
-        yield Block(iter([doc for doc, _, _ in kept]), iter([w for _, w, _ in kept]),
-                    None if block.values is None else tuple(v for _, _, v in kept))
+def live_docs(reader) -> np.ndarray:
+    """Every live paragraph of the segment."""
+    live = live_mask(reader)
+    return np.arange(reader.doc_count_all()) if live is None else np.flatnonzero(live)
 
 
-def _leaf_blocks(postings, candidates: Optional[list[int]], with_values: bool) -> Iterator[Block]:
-    last = -1  # the last document number of the block before
-    while postings.is_active():
-        block_max = postings.block_max_id()
-        if candidates is not None:
-            i = bisect_right(candidates, last)
-            if i == len(candidates):
-                return
-            if candidates[i] > block_max:
-                last = block_max
-                postings._next_block()
-                continue
-        if with_values:
-            postings._read_values()
-        elif postings._data is None:
-            postings._read_data()
-        raw, weights = postings._data[0], postings._data[1]
-        ids = iter(raw) if postings._byteids else accumulate(raw)
-        # Weights are None when all are 1, a float when all are equal.
-        if weights is None or isinstance(weights, float):
-            weights = repeat(1.0 if weights is None else weights)
-        yield Block(ids, iter(weights), postings._values if with_values else None)
-        last = block_max
-        postings._next_block()
-
-
-def _matcher_blocks(postings, with_values: bool) -> Iterator[Block]:
-    """Postings of another kind (a rare term's, inlined in the lexicon) as
-    one block, read through the matcher interface."""
-    ids, weights, values = [], [], []
-    while postings.is_active():
-        ids.append(postings.id())
-        weights.append(postings.weight())
-        if with_values:
-            values.append(postings.value())
-        postings.next()
-    yield Block(iter(ids), iter(weights), tuple(values) if with_values else None)
-
-
-def lengths(reader, field: str) -> bytes:
-    """The field's length byte of every paragraph of the segment, read at
-    once and kept while the segment is open."""
-    cache = _LENGTHS.setdefault(reader, {})
-    if field not in cache:
+def lengths(reader, field: str) -> np.ndarray:
+    """The field's length byte of every paragraph of the segment."""
+    def make():
         column = reader._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-        raw = column._dbfile.get(column._basepos, column._count)
-        # Paragraphs past the column's end have length 0.
-        cache[field] = bytes(raw) + bytes(max(0, reader.doc_count_all() - len(raw)))
-    return cache[field]
+        found = np.zeros(reader.doc_count_all(), dtype=np.uint8)
+        if column is not None:
+            raw = np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
+            found[:len(raw)] = raw
+        return found
+
+    return _cached(reader, ("lengths", field), make)
 
 
-def live_docs(reader) -> list[int]:
-    """Every paragraph of the segment that is not deleted."""
-    return list(reader.all_doc_ids())
+def live_length(reader, field: str) -> int:
+    """The total length of the field over the segment's live paragraphs."""
+    def make():
+        total = reader.field_length(field)
+        live = live_mask(reader)
+        if live is None:
+            return total
+        exact = _numbers(reader, exact_length_column(field), EXACT_LENGTH)
+        return total - int(exact[~live].sum())
+
+    return _cached(reader, ("length", field), make)
+
+
+def _numbers(reader, name: str, column) -> np.ndarray:
+    """A whole numeric column of the segment as an array, read at once."""
+    found = np.full(reader.doc_count_all(), column._default, dtype=np.int64)
+    if reader._perdoc.has_column(name):
+        col = reader._perdoc.column_reader(name, column)
+        raw = np.frombuffer(col._dbfile.get(col._basepos, col._count * col._fixedlen), dtype=">" + col._typecode)
+        found[:len(raw)] = raw
+    return found
+
+
+def field_owners(reader, field: str) -> tuple[list, np.ndarray]:
+    """The values of a field with one value per paragraph (``doc``,
+    ``lang``…) and, for every paragraph, the index of its value (-1: none)."""
+    def make():
+        found = read_field(reader._terms, field)
+        owner = np.full(reader.doc_count_all(), -1, dtype=np.int64)
+        owner[found.doc] = found.term
+        return [t.decode("utf-8") for t in found.terms], owner
+
+    return _cached(reader, ("owners", field), make)
+
+
+def ordinals(reader) -> np.ndarray:
+    """Every paragraph's ordinal in its document."""
+    return _cached(reader, "ordinals", lambda: _numbers(reader, "ordinal", reader.schema["ordinal"].column_type))
+
+
+def place_keys(readers: list) -> list[np.ndarray]:
+    """For each segment, every paragraph's place in document order,
+    (document, ordinal), as one number that sorts the same way."""
+    owners = [field_owners(r, "doc") for r in readers]
+    names = sorted(set().union(*(set(n) for n, _ in owners)))
+    rank = {name: i for i, name in enumerate(names)}
+    found = []
+    for reader, (seg_names, owner) in zip(readers, owners):
+        ranks = np.array([rank[n] for n in seg_names] + [0], dtype=np.int64)
+        found.append((ranks[owner] << 32) | ordinals(reader))
+    return found

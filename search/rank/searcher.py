@@ -3,23 +3,32 @@
 The one object of the rank stage the engine holds.  It keeps a Whoosh
 searcher open, follows the index to its new generation after a rebuild and
 to its new segments after an update, and returns results detached from
-Whoosh.
+Whoosh.  Only the hits of the page asked for are read back from the stored
+fields: candidates are ranked from the postings alone.
 """
 
 from __future__ import annotations
 
 import threading
 from typing import Iterator, Optional
+from weakref import WeakKeyDictionary
+
+import numpy as np
 
 from ..index import store
-from ..index.documents import read_stored
+from ..index.documents import decode_spans, read_stored
 from ..index.store import READ_ERRORS, read_guarded
 from ..models import StoredParagraph
 from ..query.tree import Compiled, Filter
 from .candidates import best, how_many
-from .evaluate import evaluate
-from .evidence import Evidence, gather
+from .evaluate import Query, evaluate
+from .evidence import Evidence, gather_segment, locate
+from .filters import values
 from .order import Ranked, order
+from .postings import place_keys
+
+#: Places of every paragraph, by open index reader.
+_PLACES: "WeakKeyDictionary[object, list]" = WeakKeyDictionary()
 
 
 class Searcher:
@@ -70,36 +79,72 @@ class Searcher:
                filters: tuple[Filter, ...] = (), notes: Optional[list[str]] = None
                ) -> tuple[int, list[Ranked]]:
         """The number of matches, and the hits ``offset`` to ``offset +
-        limit`` (all with None) in final order."""
-        total, found = self._guarded(self._candidates, compiled, how_many(limit, offset), filters, notes)
-        ranked = order(compiled, found)
-        return total, ranked[offset:] if limit is None else ranked[offset:offset + limit]
+        limit`` (all with None) in final order, read back."""
+        return self._guarded(self._ranked, compiled, limit, offset, filters, notes)
 
-    def _candidates(self, compiled: Compiled, limit: Optional[int], filters, notes):
+    def _ranked(self, compiled: Compiled, limit: Optional[int], offset: int, filters, notes):
         searcher = self._current()
-        parts = evaluate(searcher, compiled.tree, filters, notes)
-        total = sum(len(part.scores) for part in parts)
-        chosen = best(parts, limit)
-        return total, [(part.scores[doc], read_stored(part.reader.stored_fields(doc))) for part, doc in chosen]
+        query = Query(searcher)
+        parts = evaluate(searcher, compiled.tree, filters, notes, query)
+        total = sum(len(part) for part in parts)
+        chosen = best(parts, how_many(limit, offset))
+        places = self._places(searcher)
+        found = []
+        for n, part in enumerate(parts):
+            mine = sorted(i for p, i in chosen if p is part)
+            if not mine:
+                continue
+            docs = part.docs[mine]
+            evidence = gather_segment(list(compiled.items), query, n, docs)
+            for k, (i, doc) in enumerate(zip(mine, docs.tolist())):
+                found.append((float(part.scores[i]), evidence.evidence(k), int(places[n][doc]), (part.reader, doc)))
+        ranked = order(compiled, found)
+        page = ranked[offset:] if limit is None else ranked[offset:offset + limit]
+        return total, [_read_back(r) for r in page]
+
+    def _places(self, searcher) -> list[np.ndarray]:
+        reader = searcher.reader()
+        if reader not in _PLACES:
+            _PLACES[reader] = place_keys([sub.reader() for sub, _ in searcher.leaf_searchers()])
+        return _PLACES[reader]
 
     def matching(self, compiled: Compiled, *, filters: tuple[Filter, ...] = (),
                  notes: Optional[list[str]] = None) -> Iterator[tuple[StoredParagraph, Evidence]]:
-        """Every matching paragraph in document order, with its evidence."""
-        _, found = self._guarded(self._candidates, compiled, None, filters, notes)
-        found.sort(key=lambda sf: (sf[1].paragraph.doc, sf[1].paragraph.ordinal))
-        for _, stored in found:
-            yield stored, gather(list(compiled.items), stored.analysis)
+        """Every matching paragraph in document order, with its evidence;
+        each is read back as it is reached, so the first come at once."""
+        found = self._guarded(self._matching, compiled, filters, notes)
+        for evidence, k, reader, doc in found:
+            stored = self._guarded(lambda: read_stored(reader.stored_fields(doc)))
+            yield stored, locate(evidence.evidence(k, proximity=False), decode_spans(stored.spans))
+
+    def _matching(self, compiled: Compiled, filters, notes) -> list:
+        searcher = self._current()
+        query = Query(searcher)
+        parts = evaluate(searcher, compiled.tree, filters, notes, query)
+        places = self._places(searcher)
+        keys, found = [], []
+        for n, part in enumerate(parts):
+            if not len(part):
+                continue
+            evidence = gather_segment(list(compiled.items), query, n, part.docs)
+            keys.append(places[n][part.docs])
+            found += [(evidence, k, part.reader, doc) for k, doc in enumerate(part.docs.tolist())]
+        if not found:
+            return []
+        ordered = np.argsort(np.concatenate(keys), kind="stable")
+        return [found[i] for i in ordered.tolist()]
 
     def values(self, field: str) -> dict[str, int]:
         """Every value of an attribute field (doc, lang, part, …) with the
         number of paragraphs that have it."""
-        def read():
-            reader = self._current().reader()
-            if field not in reader.schema:
-                return {}
-            return {raw.decode("utf-8"): reader.doc_frequency(field, raw) for raw in reader.lexicon(field)}
-
-        return self._guarded(read)
+        return self._guarded(lambda: dict(sorted(values(self._current().reader(), field).items())))
 
     def count(self) -> int:
         return self._guarded(lambda: self._current().doc_count())
+
+
+def _read_back(r: Ranked) -> Ranked:
+    """A hit with its stored paragraph and its evidence in characters."""
+    reader, doc = r.handle
+    stored = read_stored(reader.stored_fields(doc))
+    return Ranked(r.bm25f, locate(r.evidence, decode_spans(stored.spans)), stored, r.tier, r.place)

@@ -1,0 +1,393 @@
+"""The engine's Whoosh codec: postings as separate compact arrays.
+
+Whoosh's own codec keeps each block of postings (document numbers,
+frequencies and positions together) as one compressed pickle, so reading a
+term's documents means unpickling its positions too, posting by posting in
+Python.  This codec keeps, per term and in one place of the postings file,
+four streams that numpy decodes whole:
+
+* document numbers, delta-coded varints (:mod:`search.index.arrays`);
+* frequencies minus one, varints, absent when every frequency is 1;
+* positions, delta-coded within each posting, varints (positional fields);
+* two flag bits per position, absent when all are 0: for the ``form``
+  field "this form is not the whole word" (a compound's first part), for
+  the ``lemma`` field "not the word's first reading"; for both "a later
+  part of a hyphenated compound".  Ranking reads them instead of the
+  paragraph's analysis.
+
+The term dictionary (:mod:`search.index.terms`) says where each term's
+streams are.  Whoosh records the codec in every segment, so it reads these
+segments through this class (:class:`ArrayTermsReader` answers Whoosh's
+own queries too, through a list matcher); stored fields and per-document
+columns are Whoosh's, with one column more per scorable field: its exact
+length, so that statistics can leave deleted paragraphs out exactly.
+Segments are written by :mod:`search.index.segments`, never through
+Whoosh's per-posting writer.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple, Optional
+
+import numpy as np
+from whoosh import columns
+from whoosh.codec import base
+from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader, W3PerDocWriter, W3Segment
+from whoosh.matching import ListMatcher
+from whoosh.reading import TermInfo as WhooshTermInfo
+from whoosh.reading import TermNotFound
+
+from .arrays import decode_varints, encode_varints, restart_cumsum, run_deltas, varint_sizes
+from .terms import FieldTerms, TermInfo, TermsFile, write_terms
+
+#: Flag bits of a position (see the module's docstring).
+NOT_WHOLE = NOT_FIRST = 1
+LATER_PART = 2
+#: The exact length of each paragraph's scorable field, beside Whoosh's
+#: one-byte approximation.
+EXACT_LENGTH = columns.NumericColumn("I", default=0)
+
+
+def exact_length_column(field: str) -> str:
+    return f"_{field}_exact"
+
+
+class ArrayCodec(W3Codec):
+    """Whoosh's codec with the postings and term dictionary replaced."""
+
+    TERMS_EXT = ".lex"
+    POSTS_EXT = ".pos"
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    def new_segment(self, storage, indexname):
+        return ArraySegment(self, indexname)
+
+    def per_document_writer(self, storage, segment):
+        return ArrayPerDocWriter(self, storage, segment)
+
+    def per_document_reader(self, storage, segment):
+        return W3PerDocReader(storage, segment)
+
+    def field_writer(self, storage, segment):
+        return _NoFieldWriter()
+
+    def terms_reader(self, storage, segment):
+        name = segment.make_filename(self.TERMS_EXT)
+        terms = TermsFile(storage.open_file(name), storage.file_length(name))
+        return ArrayTermsReader(terms, segment.open_file(storage, self.POSTS_EXT))
+
+
+class ArraySegment(W3Segment):
+    """A segment of this codec (Whoosh pickles it, codec included, into the
+    index's table of contents)."""
+
+
+class ArrayPerDocWriter(W3PerDocWriter):
+    """Whoosh's per-document writer, also keeping exact field lengths."""
+
+    def add_field(self, fieldname, fieldobj, value, length):
+        super().add_field(fieldname, fieldobj, value, length)
+        if length:
+            self.add_column_value(exact_length_column(fieldname), EXACT_LENGTH, length)
+
+
+class _NoFieldWriter(base.FieldWriter):
+    """Whoosh opens a field writer with every segment writer; postings of
+    this codec are written whole by :mod:`search.index.segments`."""
+
+    is_closed = False
+
+    def start_field(self, fieldname, fieldobj):
+        raise NotImplementedError("segments of this codec are written by search.index.segments")
+
+    def close(self):
+        self.is_closed = True
+
+
+# -- writing -----------------------------------------------------------------------
+
+class Inverted(NamedTuple):
+    """A field's postings as flat arrays in (term, document, position)
+    order: what a segment builder or a merge hands the writer."""
+
+    terms: list  # term bytes, sorted; ``term`` indexes them
+    term: np.ndarray
+    doc: np.ndarray
+    pos: Optional[np.ndarray] = None  # positional fields only
+    flags: Optional[np.ndarray] = None
+
+
+def write_postings(storage, segment, fields: dict[str, Inverted]) -> None:
+    """Write the segment's postings file and term dictionary."""
+    postfile = segment.create_file(storage, ArrayCodec.POSTS_EXT)
+    found = {}
+    for name, inv in fields.items():
+        if not len(inv.term):
+            continue
+        data, columns_ = encode_field(inv)
+        found[name] = FieldTerms([inv.terms[t] for t in columns_.pop("term")], base=postfile.tell(), **columns_)
+        postfile.write(data.tobytes())
+    postfile.close()
+    termsfile = segment.create_file(storage, ArrayCodec.TERMS_EXT)
+    write_terms(termsfile, found)
+    termsfile.close()
+
+
+def encode_field(inv: Inverted) -> tuple[np.ndarray, dict]:
+    """One field's postings as bytes, each term's four streams together,
+    with the columns the term dictionary keeps."""
+    term, doc = np.asarray(inv.term, dtype=np.int64), np.asarray(inv.doc, dtype=np.int64)
+    n = len(term)
+    change = np.empty(n, dtype=bool)
+    change[0] = True
+    np.not_equal(term[1:], term[:-1], out=change[1:])
+    if inv.pos is not None:
+        starts = np.flatnonzero(change | np.concatenate(([True], doc[1:] != doc[:-1])))
+    else:
+        starts = np.arange(n)
+    freq = np.diff(np.append(starts, n))
+    post_term = term[starts]
+    tstarts = np.flatnonzero(change[starts])
+    df = np.diff(np.append(tstarts, len(starts)))
+    weight = np.add.reduceat(freq, tstarts)
+
+    streams = []  # (bytes of every term's stream, per-term lengths)
+    doc_deltas = run_deltas(doc[starts], tstarts)
+    streams.append(_stream(doc_deltas, tstarts, len(tstarts)))
+    has_freq = weight > df
+    keep = np.repeat(has_freq, df)
+    streams.append(_stream(freq[keep] - 1, _starts_of(df[has_freq]), len(tstarts), has_freq))
+    if inv.pos is not None:
+        entry_starts = starts[tstarts]  # each term's first entry
+        pos_deltas = run_deltas(inv.pos, starts)
+        streams.append(_stream(pos_deltas, entry_starts, len(tstarts)))
+        streams.append(_flag_stream(np.asarray(inv.flags, dtype=np.uint8), weight))
+    else:
+        empty = (np.zeros(0, dtype=np.uint8), np.zeros(len(tstarts), dtype=np.int64))
+        streams += [empty, empty]
+    lengths = [s[1] for s in streams]
+    spans = sum(lengths)
+    offsets = np.cumsum(spans) - spans
+    out = np.empty(int(spans.sum()), dtype=np.uint8)
+    before = np.zeros(len(tstarts), dtype=np.int64)
+    for data, sizes in streams:
+        if len(data):
+            firsts = np.cumsum(sizes) - sizes  # where each term's part starts in the stream
+            out[np.arange(len(data)) + np.repeat(offsets + before - firsts, sizes)] = data
+        before += sizes
+    return out, {"term": post_term[tstarts].tolist(), "df": df, "weight": weight, "doc_len": lengths[0],
+                 "freq_len": lengths[1], "pos_len": lengths[2], "flag_len": lengths[3]}
+
+
+def _starts_of(counts: np.ndarray) -> np.ndarray:
+    return np.cumsum(counts) - counts
+
+
+def _stream(values: np.ndarray, run_starts: np.ndarray, terms: int, which: Optional[np.ndarray] = None):
+    """Varints of ``values`` and the bytes each term's run of them takes
+    (``which``: the terms that have a run, in order; all when None)."""
+    sizes = varint_sizes(values)
+    per_term = np.zeros(terms, dtype=np.int64)
+    if len(values):
+        found = np.add.reduceat(sizes, run_starts) if len(run_starts) else np.zeros(0, dtype=np.int64)
+        if which is None:
+            per_term[:] = found
+        else:
+            per_term[which] = found
+    return encode_varints(values, sizes), per_term
+
+
+def _flag_stream(flags: np.ndarray, weight: np.ndarray):
+    """Two bits per position, four to a byte, for the terms with any flag
+    set; each term's bits start on a byte of their own."""
+    term_of = np.repeat(np.arange(len(weight)), weight)
+    flagged = np.zeros(len(weight), dtype=bool)
+    np.logical_or.at(flagged, term_of, flags != 0)
+    sizes = np.where(flagged, (weight + 3) // 4, 0)
+    out = np.zeros(int(sizes.sum()), dtype=np.uint8)
+    keep = flagged[term_of]
+    if keep.any():
+        first_entry = np.cumsum(weight) - weight
+        index = np.arange(len(flags))[keep] - first_entry[term_of[keep]]
+        byte = (np.cumsum(sizes) - sizes)[term_of[keep]] + index // 4
+        np.bitwise_or.at(out, byte, (flags[keep] << (2 * (index % 4))).astype(np.uint8))
+    return out, sizes
+
+
+# -- reading -----------------------------------------------------------------------
+
+class Postings:
+    """One term's postings in one segment, decoded at once: document
+    numbers and frequencies; positions and flags when asked for."""
+
+    __slots__ = ("info", "ids", "freqs", "_raw", "_positions", "_flags")
+
+    def __init__(self, info: TermInfo, raw: bytes) -> None:
+        self.info = info
+        self._raw = raw
+        self.ids = np.cumsum(decode_varints(raw[:info.doc_len], info.df))
+        end = info.doc_len + info.freq_len
+        self.freqs = (decode_varints(raw[info.doc_len:end], info.df) + 1) if info.freq_len \
+            else np.ones(info.df, dtype=np.int64)
+        self._positions = self._flags = None
+
+    def positions(self) -> np.ndarray:
+        """Every position of every posting, posting after posting."""
+        if self._positions is None:
+            info = self.info
+            start = info.doc_len + info.freq_len
+            deltas = decode_varints(self._raw[start:start + info.pos_len], info.weight)
+            self._positions = restart_cumsum(deltas, self.freqs)
+        return self._positions
+
+    def flags(self) -> np.ndarray:
+        """The flag bits of every position (see the module's docstring)."""
+        if self._flags is None:
+            info = self.info
+            if not info.flag_len:
+                self._flags = np.zeros(info.weight, dtype=np.uint8)
+            else:
+                start = info.doc_len + info.freq_len + info.pos_len
+                packed = np.frombuffer(self._raw, dtype=np.uint8, count=info.flag_len, offset=start)
+                bits = (packed[:, None] >> np.array([0, 2, 4, 6], dtype=np.uint8)) & 3
+                self._flags = bits.reshape(-1)[:info.weight]
+        return self._flags
+
+    def first_entries(self) -> np.ndarray:
+        """The index in :meth:`positions` of each posting's first position."""
+        return np.cumsum(self.freqs) - self.freqs
+
+
+class ArrayTermsReader(base.TermsReader):
+    """The terms and postings of one segment, for Whoosh and for ranking."""
+
+    def __init__(self, terms: TermsFile, postfile) -> None:
+        self._terms = terms
+        self._postfile = postfile
+
+    def postings(self, fieldname: str, tbytes: bytes) -> Optional[Postings]:
+        """The term's postings as arrays, or None if the segment lacks it."""
+        info = self._terms.info(fieldname, tbytes)
+        if info is None:
+            return None
+        return Postings(info, self._postfile.get(info.offset, info.doc_len + info.freq_len + info.pos_len
+                                                 + info.flag_len))
+
+    def info(self, fieldname: str, tbytes: bytes) -> Optional[TermInfo]:
+        return self._terms.info(fieldname, tbytes)
+
+    def field_items(self, fieldname: str, prefix: bytes = b""):
+        """(term bytes, TermInfo) of a field from ``prefix`` on, in order."""
+        return self._terms.items_from(fieldname, prefix)
+
+    # -- Whoosh's interface --
+    def __contains__(self, term):
+        return self._terms.info(*term) is not None
+
+    def indexed_field_names(self):
+        return self._terms.fields()
+
+    def terms(self):
+        for name in self._terms.fields():
+            for tbytes, _ in self._terms.items_from(name):
+                yield name, tbytes
+
+    def terms_from(self, fieldname, prefix):
+        for tbytes, _ in self._terms.items_from(fieldname, prefix):
+            yield fieldname, tbytes
+
+    def items(self):
+        for name in self._terms.fields():
+            for tbytes, info in self._terms.items_from(name):
+                yield (name, tbytes), _whoosh_info(info)
+
+    def items_from(self, fieldname, prefix):
+        for tbytes, info in self._terms.items_from(fieldname, prefix):
+            yield (fieldname, tbytes), _whoosh_info(info)
+
+    def term_info(self, fieldname, tbytes):
+        return _whoosh_info(self._found(fieldname, tbytes))
+
+    def frequency(self, fieldname, tbytes):
+        info = self._terms.info(fieldname, tbytes)
+        if info is None:
+            raise KeyError(tbytes)  # what Whoosh's reader turns into 0
+        return info.weight
+
+    def doc_frequency(self, fieldname, tbytes):
+        info = self._terms.info(fieldname, tbytes)
+        if info is None:
+            raise KeyError(tbytes)
+        return info.df
+
+    def _found(self, fieldname, tbytes) -> TermInfo:
+        info = self._terms.info(fieldname, tbytes)
+        if info is None:
+            raise TermNotFound(f"no term {fieldname}:{tbytes!r}")
+        return info
+
+    def matcher(self, fieldname, tbytes, format_, scorer=None):
+        found = self.postings(fieldname, tbytes)
+        if found is None:
+            raise TermNotFound(f"no term {fieldname}:{tbytes!r}")
+        ids = found.ids.tolist()
+        weights = found.freqs.astype(float).tolist()
+        values = None
+        if found.info.pos_len and format_.supports("positions"):
+            positions = found.positions().tolist()
+            firsts = found.first_entries().tolist()
+            values = [format_.encode(positions[s:s + f]) for s, f in zip(firsts, found.freqs.tolist())]
+        return ListMatcher(ids, weights, values, format_, scorer=scorer, term=(fieldname, tbytes),
+                           terminfo=_whoosh_info(found.info))
+
+    def close(self):
+        self._terms.close()
+        self._postfile.close()
+
+
+def _whoosh_info(info: TermInfo) -> WhooshTermInfo:
+    """Whoosh's term info; the bounds it uses to skip blocks are safe ones
+    (a weight no posting exceeds, a length no paragraph is below)."""
+    return WhooshTermInfo(weight=float(info.weight), df=info.df, minlength=1, maxlength=1 << 30,
+                          maxweight=float(info.weight))
+
+
+def read_field(reader: ArrayTermsReader, field: str) -> Inverted:
+    """Every posting of a field in one segment, decoded at once into the
+    flat arrays a writer takes (deleted paragraphs included)."""
+    terms, (df, weight, offset, doc_len, freq_len, pos_len, flag_len) = reader._terms.field_table(field)
+    if not terms:
+        return Inverted([], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    first = int(offset[0])
+    end = int(offset[-1] + doc_len[-1] + freq_len[-1] + pos_len[-1] + flag_len[-1])
+    raw = np.frombuffer(reader._postfile.get(first, end - first), dtype=np.uint8)
+    at = offset - first
+    doc = restart_cumsum(decode_varints(raw[_ranges(at, doc_len)]), df)
+    freq = np.ones(len(doc), dtype=np.int64)
+    has_freq = freq_len > 0
+    if has_freq.any():
+        freq[np.repeat(has_freq, df)] = decode_varints(raw[_ranges(at + doc_len, freq_len)]) + 1
+    if not pos_len.any():
+        return Inverted(terms, np.repeat(np.arange(len(terms)), df), doc)
+    pos = restart_cumsum(decode_varints(raw[_ranges(at + doc_len + freq_len, pos_len)]), freq)
+    flags = np.zeros(len(pos), dtype=np.uint8)
+    flagged = flag_len > 0
+    if flagged.any():
+        packed = raw[_ranges(at + doc_len + freq_len + pos_len, flag_len)]
+        bits = ((packed[:, None] >> np.array([0, 2, 4, 6], dtype=np.uint8)) & 3).reshape(-1)
+        room = 4 * flag_len[flagged]
+        keep = _ranges(np.zeros(len(room), dtype=np.int64), room) < np.repeat(weight[flagged], room)
+        first_entry = np.cumsum(weight) - weight
+        flags[_ranges(first_entry[flagged], weight[flagged])] = bits[keep]
+    term = np.repeat(np.arange(len(terms)), weight)
+    return Inverted(terms, term, np.repeat(doc, freq), pos, flags)
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The indices ``starts[i] .. starts[i] + lengths[i]`` of every i, in
+    one array."""
+    lengths = np.asarray(lengths, dtype=np.int64)
+    total = int(lengths.sum())
+    return np.arange(total, dtype=np.int64) + np.repeat(np.asarray(starts, dtype=np.int64) - (np.cumsum(lengths) - lengths), lengths)

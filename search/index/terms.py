@@ -1,0 +1,208 @@
+"""The term dictionary of a segment: every field's terms, sorted, with what
+their postings need, in blocks.
+
+A field's terms are written in blocks of :data:`BLOCK` terms.  A block
+holds the terms' lengths and bytes and, per term, its document frequency,
+its total frequency and the lengths of its posting streams, each column in
+the narrowest unsigned type that holds it.  Only the first term and the
+file offset of every block are read when a segment is opened; a look-up
+bisects them and decodes one block (decoded blocks are kept, a few hundred
+per field).  Postings of a field lie in term order, so a term's offset is
+its block's base plus the lengths of the terms before it.
+"""
+
+from __future__ import annotations
+
+import pickle
+import struct
+from bisect import bisect_left, bisect_right
+from typing import Iterator, NamedTuple, Optional
+
+import numpy as np
+
+from .arrays import smallest_uint
+
+#: Terms per block.
+BLOCK = 64
+#: Decoded blocks kept per field of an open segment.
+CACHED_BLOCKS = 512
+_FOOTER = struct.Struct("<Q")
+_DTYPES = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
+#: The per-term columns after the term's length, in block order.
+COLUMNS = ("df", "extra", "doc_len", "freq_len", "pos_len", "flag_len")
+
+
+class TermInfo(NamedTuple):
+    """Where a term's postings are and what they hold."""
+
+    df: int  # documents
+    weight: int  # occurrences in all of them
+    offset: int  # of its postings in the postings file
+    doc_len: int  # bytes of document-number varints
+    freq_len: int  # bytes of frequency varints (0: every frequency is 1)
+    pos_len: int  # bytes of position varints (0: the field has none)
+    flag_len: int  # bytes of position flags (0: every flag is 0)
+
+
+class FieldTerms(NamedTuple):
+    """A field's terms as the writer receives them: sorted term bytes and
+    their columns (``COLUMNS`` in order, except ``extra`` is given as the
+    total frequency ``weight``)."""
+
+    terms: list
+    df: np.ndarray
+    weight: np.ndarray
+    doc_len: np.ndarray
+    freq_len: np.ndarray
+    pos_len: np.ndarray
+    flag_len: np.ndarray
+    base: int  # offset of the field's postings in the postings file
+
+
+def write_terms(dbfile, fields: dict[str, FieldTerms]) -> None:
+    """Write every field's terms, then the index of blocks, to ``dbfile``."""
+    index = {}
+    for name, ft in fields.items():
+        keys, offsets, bases = [], [], []
+        columns = [ft.df, ft.weight - ft.df, ft.doc_len, ft.freq_len, ft.pos_len, ft.flag_len]
+        spans = ft.doc_len + ft.freq_len + ft.pos_len + ft.flag_len
+        post_offsets = ft.base + np.concatenate(([0], np.cumsum(spans)))
+        for start in range(0, len(ft.terms), BLOCK):
+            end = min(start + BLOCK, len(ft.terms))
+            terms = ft.terms[start:end]
+            keys.append(terms[0])
+            offsets.append(dbfile.tell())
+            bases.append(int(post_offsets[start]))
+            dbfile.write(_block(terms, [c[start:end] for c in columns]))
+        index[name] = (keys, np.array(offsets, dtype=np.int64).tobytes(),
+                       np.array(bases, dtype=np.int64).tobytes(), len(ft.terms))
+    start = dbfile.tell()
+    dbfile.write(pickle.dumps(index, protocol=4))
+    dbfile.write(_FOOTER.pack(dbfile.tell() - start))
+
+
+def _block(terms: list, columns: list) -> bytes:
+    lengths = smallest_uint(np.array([len(t) for t in terms], dtype=np.int64))
+    packed = [lengths] + [smallest_uint(np.asarray(c, dtype=np.int64)) for c in columns]
+    head = struct.pack("<H", len(terms)) + bytes(a.dtype.itemsize for a in packed)
+    return b"".join([head, lengths.tobytes(), b"".join(terms)] + [a.tobytes() for a in packed[1:]])
+
+
+class _Block(NamedTuple):
+    terms: list  # bytes, sorted
+    infos: list  # TermInfo of each
+
+
+class TermsFile:
+    """The term dictionary of one segment, read from a Whoosh StructFile."""
+
+    def __init__(self, dbfile, length: int) -> None:
+        self._file = dbfile
+        size = _FOOTER.unpack(dbfile.get(length - _FOOTER.size, _FOOTER.size))[0]
+        index = pickle.loads(dbfile.get(length - _FOOTER.size - size, size))
+        self._fields = {}
+        for name, (keys, offsets, bases, count) in index.items():
+            self._fields[name] = _Field(keys, np.frombuffer(offsets, dtype=np.int64).tolist(),
+                                        np.frombuffer(bases, dtype=np.int64).tolist(), count)
+        # Blocks follow one another: each ends where the next begins, the
+        # last where the index does.
+        written = sorted((f for f in self._fields.values() if f.offsets), key=lambda f: f.offsets[0])
+        for field, after in zip(written, written[1:] + [None]):
+            field.offsets.append(after.offsets[0] if after else length - _FOOTER.size - size)
+        self._cache: dict = {}
+
+    def fields(self) -> list[str]:
+        return list(self._fields)
+
+    def close(self) -> None:
+        self._file.close()
+
+    def term_count(self, field: str) -> int:
+        f = self._fields.get(field)
+        return f.count if f else 0
+
+    def info(self, field: str, term: bytes) -> Optional[TermInfo]:
+        f = self._fields.get(field)
+        if f is None or not f.keys:
+            return None
+        n = bisect_right(f.keys, term) - 1
+        if n < 0:
+            return None
+        block = self._block(field, f, n)
+        i = bisect_left(block.terms, term)
+        if i < len(block.terms) and block.terms[i] == term:
+            return block.infos[i]
+        return None
+
+    def items_from(self, field: str, prefix: bytes = b"") -> Iterator[tuple[bytes, TermInfo]]:
+        """(term, info) of the field's terms from ``prefix`` on, in order."""
+        f = self._fields.get(field)
+        if f is None or not f.keys:
+            return
+        n = max(0, bisect_right(f.keys, prefix) - 1)
+        first = True
+        for b in range(n, len(f.keys)):
+            block = self._block(field, f, b)
+            start = bisect_left(block.terms, prefix) if first else 0
+            first = False
+            yield from zip(block.terms[start:], block.infos[start:])
+
+    def field_table(self, field: str) -> tuple[list, list]:
+        """Every term of a field, and its columns as arrays in TermInfo's
+        order (what a merge reads)."""
+        f = self._fields.get(field)
+        terms: list = []
+        parts: list = []
+        for n in range(len(f.keys) if f else 0):
+            data = self._file.get(f.offsets[n], f.offsets[n + 1] - f.offsets[n])
+            found, columns = decode_block(data, f.bases[n])
+            terms += found
+            parts.append(columns)
+        if not parts:
+            return [], [np.zeros(0, dtype=np.int64) for _ in TermInfo._fields]
+        return terms, [np.concatenate(c) for c in zip(*parts)]
+
+    def _block(self, field: str, f: "_Field", n: int) -> _Block:
+        key = (field, n)
+        found = self._cache.get(key)
+        if found is None:
+            if len(self._cache) >= CACHED_BLOCKS * max(1, len(self._fields)):
+                self._cache.clear()
+            data = self._file.get(f.offsets[n], f.offsets[n + 1] - f.offsets[n])
+            found = self._cache[key] = _decode(data, f.bases[n])
+        return found
+
+
+class _Field:
+    __slots__ = ("keys", "offsets", "bases", "count")
+
+    def __init__(self, keys, offsets, bases, count) -> None:
+        self.keys, self.offsets, self.bases, self.count = keys, offsets, bases, count
+
+
+def _decode(data: bytes, base: int) -> _Block:
+    terms, columns = decode_block(data, base)
+    df, weight, offset, doc_len, freq_len, pos_len, flag_len = (c.tolist() for c in columns)
+    return _Block(terms, [TermInfo(*row) for row in zip(df, weight, offset, doc_len, freq_len, pos_len, flag_len)])
+
+
+def decode_block(data: bytes, base: int) -> tuple[list, list]:
+    """A block's terms, and its columns as arrays in TermInfo's order."""
+    n = struct.unpack_from("<H", data)[0]
+    sizes = data[2:3 + len(COLUMNS)]
+    at = 3 + len(COLUMNS)
+    lengths = np.frombuffer(data, dtype=_DTYPES[sizes[0]], count=n, offset=at)
+    at += n * sizes[0]
+    ends = np.cumsum(lengths).tolist()
+    terms, start = [], at
+    for end in ends:
+        terms.append(data[start:at + end])
+        start = at + end
+    at += ends[-1] if ends else 0
+    arrays = []
+    for size in sizes[1:]:
+        arrays.append(np.frombuffer(data, dtype=_DTYPES[size], count=n, offset=at).astype(np.int64))
+        at += n * size
+    df, extra, doc_len, freq_len, pos_len, flag_len = arrays
+    spans = doc_len + freq_len + pos_len + flag_len
+    return terms, [df, df + extra, base + np.cumsum(spans) - spans, doc_len, freq_len, pos_len, flag_len]
