@@ -12,7 +12,7 @@ from search import Engine
 from search.analysis.analyze import LATER_PART, NOT_FIRST, NOT_WHOLE, analyze, spans, word_terms_at
 from search.index import store
 from search.index.arrays import decode_varints, encode_varints, restart_cumsum, run_deltas
-from search.index.codec import ArrayTermsReader, Inverted, encode_field, read_field
+from search.index.codec import ArrayTermsReader, Inverted, read_field, write_field
 from search.index.documents import decode_spans, encode_spans
 from search.index.terms import BLOCK, FieldTerms, TermsFile, write_terms
 
@@ -50,15 +50,15 @@ def test_term_dictionary_finds_every_term_and_none_other():
     n = len(words)
     cols = {name: np.arange(1, n + 1) for name in ("df", "doc_len", "freq_len", "pos_len", "flag_len")}
     f = _File()
-    write_terms(f, {"lemma": FieldTerms(words, weight=np.arange(1, n + 1) * 2, base=100, **cols),
-                    "form": FieldTerms([b"a"], weight=np.array([1]), base=0,
+    write_terms(f, {"lemma": FieldTerms(words, weight=np.arange(1, n + 1) * 2, bases=(100, 10**6, 10**7, 10**8), **cols),
+                    "form": FieldTerms([b"a"], weight=np.array([1]), bases=(0, 1, 2, 3),
                                        **{k: np.array([1]) for k in cols})})
     terms = TermsFile(f, len(f.getvalue()))
-    offset = 100
+    before = 0
     for i, word in enumerate(words):
         info = terms.info("lemma", word)
-        assert (info.df, info.weight, info.offset) == (i + 1, 2 * (i + 1), offset)
-        offset += 4 * (i + 1)
+        assert (info.df, info.weight, info.doc_off, info.pos_off) == (i + 1, 2 * (i + 1), 100 + before, 10**7 + before)
+        before += i + 1
     assert terms.info("lemma", b"a") is None and terms.info("lemma", b"\xff") is None
     assert terms.info("lemma", words[5] + b"x") is None and terms.info("nofield", words[0]) is None
     assert [t for t, _ in terms.items_from("lemma", "слово0001".encode())] == [w for w in words if w >= "слово0001".encode()]
@@ -72,16 +72,19 @@ def test_a_field_encodes_and_decodes_to_the_same_arrays():
     term, doc, pos = (np.array(c) for c in zip(*rows))
     flags = (rng.integers(0, 8, len(term)) == 0).astype(np.uint8) * NOT_FIRST
     terms = [f"t{i:03d}".encode() for i in range(40)]
-    data, columns = encode_field(Inverted(terms, term, doc, pos, flags))
-    assert (columns["weight"] == np.bincount(term)).all()
+    postings = _File()
+    postings.write(b"header")  # a field's regions need not start the file
+    written = write_field(postings, Inverted(terms, term, doc, pos, flags))
+    assert (written.weight == np.bincount(term)).all()
     lex = _File()
-    write_terms(lex, {"lemma": FieldTerms([terms[t] for t in columns.pop("term")], base=0, **columns)})
-    reader = ArrayTermsReader(TermsFile(lex, len(lex.getvalue())), _File(data.tobytes()))
+    write_terms(lex, {"lemma": written})
+    reader = ArrayTermsReader(TermsFile(lex, len(lex.getvalue())), postings)
     found = read_field(reader, "lemma")
     assert [found.terms[t] for t in found.term] == [terms[t] for t in term]
     assert (found.doc == doc).all() and (found.pos == pos).all() and (found.flags == flags).all()
     one = reader.postings("lemma", terms[7])
     assert one.ids.tolist() == sorted({d for t, d, _ in rows if t == 7})
+    assert one.positions().tolist() == [p for t, _, p in rows if t == 7]
 
 
 def test_word_terms_carry_the_flags_ranking_reads():

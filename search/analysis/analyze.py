@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from .normalize import script_variants
 from ..lang import ABBREVIATIONS
-from .morph import lemmas
+from .morph import CACHED_WORDS, lemmas
 from .tokenize import HYPHEN, MAX_WORD, WORD, Token, tokenize
 
 #: Separates the terms that share one position in an encoded field value.
@@ -33,7 +33,7 @@ class Position(NamedTuple):
     lemmas: tuple[str, ...]  # every lemma of every form
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=CACHED_WORDS)
 def word_terms(word: str, lang: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The forms and lemmas one word is indexed under.  Cached: a text's
     repeated words cost a dictionary look-up, not a new analysis."""

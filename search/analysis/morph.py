@@ -16,6 +16,11 @@ from ..lang import CYRILLIC_BLOCK, GERUND_TO_VERB, LANGS, OWN_LETTERS
 
 _lock = threading.Lock()
 _analyzers: dict = {}
+#: Words each cache of analysis keeps (about half a kilobyte each over all
+#: the caches): enough for the vocabulary of a segment being built, and
+#: a bound on what a building process holds (search.index.segments counts
+#: it in its memory).
+CACHED_WORDS = 200_000
 
 
 def analyzer(lang: str):
@@ -38,13 +43,13 @@ def _is_cyrillic_word(word: str) -> bool:
     return _CYRILLIC_CHAR.search(word) is not None
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=CACHED_WORDS)
 def known_in(word: str, lang: str) -> bool:
     """Whether the language's dictionary has this word form."""
     return lang in LANGS and _is_cyrillic_word(word) and analyzer(lang).word_is_known(word.lower())
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=CACHED_WORDS)
 def _dictionary_lemmas(word: str, lang: str) -> tuple[str, ...]:
     """Every distinct lemma the dictionary gives the form (ambiguity kept);
     a gerund's verb is added as a further reading."""
@@ -64,7 +69,7 @@ def _gerund_verbs(word: str, lang: str) -> list[str]:
     return []
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=CACHED_WORDS)
 def _predicted_lemma(word: str, lang: str) -> str:
     parses = analyzer(lang).parse(word)
     return fold_word(parses[0].normal_form) if parses else word

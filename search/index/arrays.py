@@ -18,29 +18,37 @@ _LIMITS = np.array([1 << 7, 1 << 14, 1 << 21, 1 << 28], dtype=np.uint64)
 
 
 def varint_sizes(values: np.ndarray) -> np.ndarray:
-    """The number of bytes each value takes as a varint."""
-    v = np.asarray(values, dtype=np.uint64)
-    sizes = np.ones(len(v), dtype=np.int64)
-    for limit in _LIMITS:
+    """The number of bytes each value takes as a varint (uint8)."""
+    v = np.asarray(values)
+    sizes = np.ones(len(v), dtype=np.uint8)
+    for limit in _LIMITS.tolist():
+        if len(v) and v.max() < limit:
+            break
         sizes += v >= limit
     return sizes
 
 
 def encode_varints(values: np.ndarray, sizes: np.ndarray | None = None) -> np.ndarray:
     """The values (non-negative, below 2**35) as one uint8 array of varints."""
-    v = np.asarray(values, dtype=np.uint64)
+    v = np.asarray(values)
+    if not len(v):
+        return np.zeros(0, dtype=np.uint8)
+    v = v.astype(np.uint32 if v.max() < (1 << 32) else np.uint64, copy=False)
     if sizes is None:
         sizes = varint_sizes(v)
-    ends = np.cumsum(sizes)
-    out = np.empty(int(ends[-1]) if len(ends) else 0, dtype=np.uint8)
-    starts = ends - sizes
+    starts = np.cumsum(sizes, dtype=np.int64)
+    out = np.empty(int(starts[-1]), dtype=np.uint8)
+    starts -= sizes
+    # Byte k of every value that has one: the values still to write shrink.
     for k in range(_MAX_BYTES):
-        has = sizes > k
-        if not has.any():
-            break
-        chunk = (v[has] >> np.uint64(7 * k)) & np.uint64(0x7F)
-        more = (sizes[has] > k + 1).astype(np.uint64) << np.uint64(7)
-        out[starts[has] + k] = (chunk | more).astype(np.uint8)
+        if k:
+            keep = np.flatnonzero(sizes > k)
+            if not len(keep):
+                break
+            v, sizes, starts = v[keep] >> v.dtype.type(7), sizes[keep], starts[keep]
+        byte = (v & v.dtype.type(0x7F)).astype(np.uint8)
+        byte |= (sizes > k + 1).astype(np.uint8) << 7
+        out[starts + k] = byte
     return out
 
 
@@ -85,7 +93,7 @@ def restart_cumsum(deltas: np.ndarray, lengths: np.ndarray) -> np.ndarray:
 def run_deltas(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
     """Differences of consecutive values, each run (beginning at ``starts``)
     keeping its first value whole: the inverse of :func:`restart_cumsum`."""
-    values = np.asarray(values, dtype=np.int64)
+    values = np.asarray(values)
     out = np.empty_like(values)
     if not len(values):
         return out

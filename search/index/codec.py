@@ -3,8 +3,9 @@
 Whoosh's own codec keeps each block of postings (document numbers,
 frequencies and positions together) as one compressed pickle, so reading a
 term's documents means unpickling its positions too, posting by posting in
-Python.  This codec keeps, per term and in one place of the postings file,
-four streams that numpy decodes whole:
+Python.  This codec keeps, per field, four streams, each in a region of
+the postings file of its own in term order, that numpy decodes whole (so
+reading a term's documents never reads its positions):
 
 * document numbers, delta-coded varints (:mod:`search.index.arrays`);
 * frequencies minus one, varints, absent when every frequency is 1;
@@ -20,19 +21,23 @@ streams are.  Whoosh records the codec in every segment, so it reads these
 segments through this class (:class:`ArrayTermsReader` answers Whoosh's
 own queries too, through a list matcher); stored fields and per-document
 columns are Whoosh's, with one column more per scorable field: its exact
-length, so that statistics can leave deleted paragraphs out exactly.
+length, so that statistics can leave deleted paragraphs out exactly; and
+values many paragraphs repeat (:class:`SharedText`) are kept once a
+segment.
 Segments are written by :mod:`search.index.segments`, never through
 Whoosh's per-posting writer.
 """
 
 from __future__ import annotations
 
+import pickle
 from typing import NamedTuple, Optional
 
 import numpy as np
 from whoosh import columns
 from whoosh.codec import base
 from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader, W3PerDocWriter, W3Segment
+from whoosh.fields import STORED
 from whoosh.matching import ListMatcher
 from whoosh.reading import TermInfo as WhooshTermInfo
 from whoosh.reading import TermNotFound
@@ -43,6 +48,8 @@ from .terms import FieldTerms, TermInfo, TermsFile, write_terms
 #: Flag bits of a position (see the module's docstring).
 NOT_WHOLE = NOT_FIRST = 1
 LATER_PART = 2
+#: The file of a segment's shared stored values.
+SHARED_EXT = ".shr"
 #: The exact length of each paragraph's scorable field, beside Whoosh's
 #: one-byte approximation.
 EXACT_LENGTH = columns.NumericColumn("I", default=0)
@@ -68,7 +75,7 @@ class ArrayCodec(W3Codec):
         return ArrayPerDocWriter(self, storage, segment)
 
     def per_document_reader(self, storage, segment):
-        return W3PerDocReader(storage, segment)
+        return ArrayPerDocReader(storage, segment)
 
     def field_writer(self, storage, segment):
         return _NoFieldWriter()
@@ -84,13 +91,48 @@ class ArraySegment(W3Segment):
     index's table of contents)."""
 
 
+class SharedText(STORED):
+    """A stored string that many paragraphs repeat (a document's title, an
+    article's heading): each segment keeps each value once, and paragraphs
+    its number."""
+
+
 class ArrayPerDocWriter(W3PerDocWriter):
-    """Whoosh's per-document writer, also keeping exact field lengths."""
+    """Whoosh's per-document writer, also keeping exact field lengths and
+    the values of :class:`SharedText` fields once per segment."""
+
+    def __init__(self, codec, storage, segment):
+        super().__init__(codec, storage, segment)
+        self._shared: dict[str, dict[str, int]] = {}
 
     def add_field(self, fieldname, fieldobj, value, length):
+        if isinstance(fieldobj, SharedText) and value is not None:
+            values = self._shared.setdefault(fieldname, {})
+            value = values.setdefault(value, len(values))
         super().add_field(fieldname, fieldobj, value, length)
         if length:
             self.add_column_value(exact_length_column(fieldname), EXACT_LENGTH, length)
+
+    def close(self):
+        super().close()
+        with self._segment.create_file(self._storage, SHARED_EXT) as out:
+            out.write(pickle.dumps({name: list(values) for name, values in self._shared.items()}, protocol=4))
+
+
+class ArrayPerDocReader(W3PerDocReader):
+    """Whoosh's per-document reader, giving shared values back."""
+
+    def stored_fields(self, docnum):
+        found = super().stored_fields(docnum)
+        if self._shared is None:
+            with self._segment.open_file(self._storage, SHARED_EXT) as data:
+                self._shared = pickle.loads(data.read())
+        for name, values in self._shared.items():
+            if name in found:
+                found[name] = values[found[name]]
+        return found
+
+    _shared = None
 
 
 class _NoFieldWriter(base.FieldWriter):
@@ -124,61 +166,57 @@ def write_postings(storage, segment, fields: dict[str, Inverted]) -> None:
     postfile = segment.create_file(storage, ArrayCodec.POSTS_EXT)
     found = {}
     for name, inv in fields.items():
-        if not len(inv.term):
-            continue
-        data, columns_ = encode_field(inv)
-        found[name] = FieldTerms([inv.terms[t] for t in columns_.pop("term")], base=postfile.tell(), **columns_)
-        postfile.write(data.tobytes())
+        if len(inv.term):
+            found[name] = write_field(postfile, inv)
     postfile.close()
     termsfile = segment.create_file(storage, ArrayCodec.TERMS_EXT)
     write_terms(termsfile, found)
     termsfile.close()
 
 
-def encode_field(inv: Inverted) -> tuple[np.ndarray, dict]:
-    """One field's postings as bytes, each term's four streams together,
-    with the columns the term dictionary keeps."""
-    term, doc = np.asarray(inv.term, dtype=np.int64), np.asarray(inv.doc, dtype=np.int64)
+def write_field(postfile, inv: Inverted) -> FieldTerms:
+    """One field's postings: its four streams, each a region of the file in
+    term order, written one after the other so that only one is ever in
+    memory as bytes; the columns the term dictionary keeps."""
+    term, doc = inv.term, inv.doc
     n = len(term)
     change = np.empty(n, dtype=bool)
     change[0] = True
     np.not_equal(term[1:], term[:-1], out=change[1:])
     if inv.pos is not None:
-        starts = np.flatnonzero(change | np.concatenate(([True], doc[1:] != doc[:-1])))
+        new_doc = np.empty(n, dtype=bool)
+        new_doc[0] = True
+        np.not_equal(doc[1:], doc[:-1], out=new_doc[1:])
+        starts = np.flatnonzero(change | new_doc)
+        del new_doc
     else:
         starts = np.arange(n)
-    freq = np.diff(np.append(starts, n))
-    post_term = term[starts]
+    freq = np.diff(np.append(starts, n)).astype(np.int32)
     tstarts = np.flatnonzero(change[starts])
+    del change
     df = np.diff(np.append(tstarts, len(starts)))
-    weight = np.add.reduceat(freq, tstarts)
+    weight = np.add.reduceat(freq, tstarts).astype(np.int64)
+    terms = len(tstarts)
+    bases, lengths = [], []
 
-    streams = []  # (bytes of every term's stream, per-term lengths)
-    doc_deltas = run_deltas(doc[starts], tstarts)
-    streams.append(_stream(doc_deltas, tstarts, len(tstarts)))
+    def write(data: np.ndarray, per_term: np.ndarray) -> None:
+        bases.append(postfile.tell())
+        lengths.append(per_term)
+        postfile.write(data.tobytes())
+
+    write(*_stream(run_deltas(doc[starts], tstarts), tstarts, terms))
     has_freq = weight > df
     keep = np.repeat(has_freq, df)
-    streams.append(_stream(freq[keep] - 1, _starts_of(df[has_freq]), len(tstarts), has_freq))
+    write(*_stream(freq[keep] - 1, _starts_of(df[has_freq]), terms, has_freq))
+    del keep
     if inv.pos is not None:
-        entry_starts = starts[tstarts]  # each term's first entry
-        pos_deltas = run_deltas(inv.pos, starts)
-        streams.append(_stream(pos_deltas, entry_starts, len(tstarts)))
-        streams.append(_flag_stream(np.asarray(inv.flags, dtype=np.uint8), weight))
+        write(*_stream(run_deltas(inv.pos, starts), starts[tstarts], terms))
+        write(*_flag_stream(np.asarray(inv.flags, dtype=np.uint8), weight))
     else:
-        empty = (np.zeros(0, dtype=np.uint8), np.zeros(len(tstarts), dtype=np.int64))
-        streams += [empty, empty]
-    lengths = [s[1] for s in streams]
-    spans = sum(lengths)
-    offsets = np.cumsum(spans) - spans
-    out = np.empty(int(spans.sum()), dtype=np.uint8)
-    before = np.zeros(len(tstarts), dtype=np.int64)
-    for data, sizes in streams:
-        if len(data):
-            firsts = np.cumsum(sizes) - sizes  # where each term's part starts in the stream
-            out[np.arange(len(data)) + np.repeat(offsets + before - firsts, sizes)] = data
-        before += sizes
-    return out, {"term": post_term[tstarts].tolist(), "df": df, "weight": weight, "doc_len": lengths[0],
-                 "freq_len": lengths[1], "pos_len": lengths[2], "flag_len": lengths[3]}
+        write(np.zeros(0, dtype=np.uint8), np.zeros(terms, dtype=np.int64))
+        write(np.zeros(0, dtype=np.uint8), np.zeros(terms, dtype=np.int64))
+    return FieldTerms([inv.terms[t] for t in term[starts[tstarts]].tolist()], df, weight, *lengths,
+                      bases=tuple(bases))
 
 
 def _starts_of(counts: np.ndarray) -> np.ndarray:
@@ -191,7 +229,7 @@ def _stream(values: np.ndarray, run_starts: np.ndarray, terms: int, which: Optio
     sizes = varint_sizes(values)
     per_term = np.zeros(terms, dtype=np.int64)
     if len(values):
-        found = np.add.reduceat(sizes, run_starts) if len(run_starts) else np.zeros(0, dtype=np.int64)
+        found = np.add.reduceat(sizes, run_starts, dtype=np.int64)
         if which is None:
             per_term[:] = found
         else:
@@ -202,17 +240,17 @@ def _stream(values: np.ndarray, run_starts: np.ndarray, terms: int, which: Optio
 def _flag_stream(flags: np.ndarray, weight: np.ndarray):
     """Two bits per position, four to a byte, for the terms with any flag
     set; each term's bits start on a byte of their own."""
-    term_of = np.repeat(np.arange(len(weight)), weight)
+    first_entry = np.cumsum(weight) - weight
+    set_at = np.flatnonzero(flags)
+    term_of = np.searchsorted(first_entry, set_at, side="right") - 1
     flagged = np.zeros(len(weight), dtype=bool)
-    np.logical_or.at(flagged, term_of, flags != 0)
+    flagged[term_of] = True
     sizes = np.where(flagged, (weight + 3) // 4, 0)
     out = np.zeros(int(sizes.sum()), dtype=np.uint8)
-    keep = flagged[term_of]
-    if keep.any():
-        first_entry = np.cumsum(weight) - weight
-        index = np.arange(len(flags))[keep] - first_entry[term_of[keep]]
-        byte = (np.cumsum(sizes) - sizes)[term_of[keep]] + index // 4
-        np.bitwise_or.at(out, byte, (flags[keep] << (2 * (index % 4))).astype(np.uint8))
+    if len(set_at):
+        index = set_at - first_entry[term_of]
+        byte = (np.cumsum(sizes) - sizes)[term_of] + index // 4
+        np.bitwise_or.at(out, byte, (flags[set_at] << (2 * (index % 4))).astype(np.uint8))
     return out, sizes
 
 
@@ -220,16 +258,15 @@ def _flag_stream(flags: np.ndarray, weight: np.ndarray):
 
 class Postings:
     """One term's postings in one segment, decoded at once: document
-    numbers and frequencies; positions and flags when asked for."""
+    numbers and frequencies; positions and flags read when asked for."""
 
-    __slots__ = ("info", "ids", "freqs", "_raw", "_positions", "_flags")
+    __slots__ = ("info", "ids", "freqs", "_file", "_positions", "_flags")
 
-    def __init__(self, info: TermInfo, raw: bytes) -> None:
+    def __init__(self, info: TermInfo, postfile) -> None:
         self.info = info
-        self._raw = raw
-        self.ids = np.cumsum(decode_varints(raw[:info.doc_len], info.df))
-        end = info.doc_len + info.freq_len
-        self.freqs = (decode_varints(raw[info.doc_len:end], info.df) + 1) if info.freq_len \
+        self._file = postfile
+        self.ids = np.cumsum(decode_varints(postfile.get(info.doc_off, info.doc_len), info.df))
+        self.freqs = (decode_varints(postfile.get(info.freq_off, info.freq_len), info.df) + 1) if info.freq_len \
             else np.ones(info.df, dtype=np.int64)
         self._positions = self._flags = None
 
@@ -237,8 +274,7 @@ class Postings:
         """Every position of every posting, posting after posting."""
         if self._positions is None:
             info = self.info
-            start = info.doc_len + info.freq_len
-            deltas = decode_varints(self._raw[start:start + info.pos_len], info.weight)
+            deltas = decode_varints(self._file.get(info.pos_off, info.pos_len), info.weight)
             self._positions = restart_cumsum(deltas, self.freqs)
         return self._positions
 
@@ -249,15 +285,17 @@ class Postings:
             if not info.flag_len:
                 self._flags = np.zeros(info.weight, dtype=np.uint8)
             else:
-                start = info.doc_len + info.freq_len + info.pos_len
-                packed = np.frombuffer(self._raw, dtype=np.uint8, count=info.flag_len, offset=start)
-                bits = (packed[:, None] >> np.array([0, 2, 4, 6], dtype=np.uint8)) & 3
-                self._flags = bits.reshape(-1)[:info.weight]
+                packed = np.frombuffer(self._file.get(info.flag_off, info.flag_len), dtype=np.uint8)
+                self._flags = _unpack_flags(packed)[:info.weight]
         return self._flags
 
     def first_entries(self) -> np.ndarray:
         """The index in :meth:`positions` of each posting's first position."""
         return np.cumsum(self.freqs) - self.freqs
+
+
+def _unpack_flags(packed: np.ndarray) -> np.ndarray:
+    return ((packed[:, None] >> np.array([0, 2, 4, 6], dtype=np.uint8)) & 3).reshape(-1)
 
 
 class ArrayTermsReader(base.TermsReader):
@@ -272,8 +310,7 @@ class ArrayTermsReader(base.TermsReader):
         info = self._terms.info(fieldname, tbytes)
         if info is None:
             return None
-        return Postings(info, self._postfile.get(info.offset, info.doc_len + info.freq_len + info.pos_len
-                                                 + info.flag_len))
+        return Postings(info, self._postfile)
 
     def info(self, fieldname: str, tbytes: bytes) -> Optional[TermInfo]:
         return self._terms.info(fieldname, tbytes)
@@ -357,31 +394,28 @@ def _whoosh_info(info: TermInfo) -> WhooshTermInfo:
 def read_field(reader: ArrayTermsReader, field: str) -> Inverted:
     """Every posting of a field in one segment, decoded at once into the
     flat arrays a writer takes (deleted paragraphs included)."""
-    terms, (df, weight, offset, doc_len, freq_len, pos_len, flag_len) = reader._terms.field_table(field)
+    terms, (df, weight, doc_off, doc_len, freq_off, freq_len, pos_off, pos_len, flag_off, flag_len) = \
+        reader._terms.field_table(field)
     if not terms:
-        return Inverted([], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
-    first = int(offset[0])
-    end = int(offset[-1] + doc_len[-1] + freq_len[-1] + pos_len[-1] + flag_len[-1])
-    raw = np.frombuffer(reader._postfile.get(first, end - first), dtype=np.uint8)
-    at = offset - first
-    doc = restart_cumsum(decode_varints(raw[_ranges(at, doc_len)]), df)
+        return Inverted([], np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32))
+    region = lambda off, length: reader._postfile.get(int(off[0]), int(length.sum()))  # noqa: E731
+    doc = restart_cumsum(decode_varints(region(doc_off, doc_len)), df).astype(np.int32)
     freq = np.ones(len(doc), dtype=np.int64)
     has_freq = freq_len > 0
     if has_freq.any():
-        freq[np.repeat(has_freq, df)] = decode_varints(raw[_ranges(at + doc_len, freq_len)]) + 1
+        freq[np.repeat(has_freq, df)] = decode_varints(region(freq_off, freq_len)) + 1
     if not pos_len.any():
-        return Inverted(terms, np.repeat(np.arange(len(terms)), df), doc)
-    pos = restart_cumsum(decode_varints(raw[_ranges(at + doc_len + freq_len, pos_len)]), freq)
+        return Inverted(terms, np.repeat(np.arange(len(terms), dtype=np.int32), df), doc)
+    pos = restart_cumsum(decode_varints(region(pos_off, pos_len)), freq).astype(np.int32)
     flags = np.zeros(len(pos), dtype=np.uint8)
     flagged = flag_len > 0
     if flagged.any():
-        packed = raw[_ranges(at + doc_len + freq_len + pos_len, flag_len)]
-        bits = ((packed[:, None] >> np.array([0, 2, 4, 6], dtype=np.uint8)) & 3).reshape(-1)
+        bits = _unpack_flags(np.frombuffer(region(flag_off, flag_len), dtype=np.uint8))
         room = 4 * flag_len[flagged]
         keep = _ranges(np.zeros(len(room), dtype=np.int64), room) < np.repeat(weight[flagged], room)
         first_entry = np.cumsum(weight) - weight
         flags[_ranges(first_entry[flagged], weight[flagged])] = bits[keep]
-    term = np.repeat(np.arange(len(terms)), weight)
+    term = np.repeat(np.arange(len(terms), dtype=np.int32), weight)
     return Inverted(terms, term, np.repeat(doc, freq), pos, flags)
 
 

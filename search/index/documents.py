@@ -17,8 +17,9 @@ from ..models import Paragraph, StoredParagraph
 from .arrays import decode_varints, encode_varints
 
 #: Paragraph attributes kept in the stored ``meta`` field (the others are
-#: fields of their own, which filters search).
-_META = ("title", "section", "article_title", "paragraph", "footnote", "footnotes", "citation")
+#: fields of their own, which filters search, or which many paragraphs
+#: share and the index keeps once a segment).
+_META = ("paragraph", "footnote", "footnotes", "citation")
 
 
 def to_fields(p: Paragraph) -> dict:
@@ -26,7 +27,8 @@ def to_fields(p: Paragraph) -> dict:
     segment writer analyses)."""
     meta = {name: getattr(p, name) for name in _META if getattr(p, name)}
     return dict(id=p.id, source=p.source, doc=p.doc, lang=p.lang, kind=p.kind, part=p.part,
-                article=p.article, ordinal=p.ordinal, text=p.text, meta=meta, spans=encode_spans(p.text))
+                article=p.article, ordinal=p.ordinal, title=p.title, section=p.section,
+                article_title=p.article_title, text=p.text, meta=meta, spans=encode_spans(p.text))
 
 
 def encode_spans(text: str) -> bytes:
@@ -51,10 +53,10 @@ def read_stored(fields: dict) -> StoredParagraph:
     """A stored Whoosh document as the paragraph it came from."""
     meta = fields.get("meta", {})
     paragraph = Paragraph(
-        id=fields["id"], source=fields.get("source", ""), doc=fields["doc"], title=meta.get("title", ""),
+        id=fields["id"], source=fields.get("source", ""), doc=fields["doc"], title=fields.get("title", ""),
         ordinal=fields.get("ordinal", 0), text=fields["text"], kind=fields.get("kind", ""),
-        part=fields.get("part", ""), section=meta.get("section", ""), article=fields.get("article", ""),
-        article_title=meta.get("article_title", ""), paragraph=meta.get("paragraph", ""),
+        part=fields.get("part", ""), section=fields.get("section", ""), article=fields.get("article", ""),
+        article_title=fields.get("article_title", ""), paragraph=meta.get("paragraph", ""),
         footnote=meta.get("footnote", ""), footnotes=tuple(meta.get("footnotes", ())),
         lang=fields.get("lang", ""), citation=meta.get("citation", ""),
     )

@@ -18,10 +18,11 @@ from whoosh.analysis.acore import Token
 from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 
 from ..analysis.analyze import ALT
+from .codec import SharedText
 
 #: Bumped whenever the schema or the analysis changes what is indexed; an
 #: index of another version is rebuilt rather than updated.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 class SlotTokenizer(Tokenizer):
@@ -77,6 +78,9 @@ def make_schema() -> Schema:
         lemma=TEXT(analyzer=slots, phrase=True),
         form=TEXT(analyzer=slots, phrase=True),
         text=STORED(),
-        meta=STORED(),  # part, section, title, citation, footnotes, …
+        title=SharedText(),  # the document's
+        section=SharedText(),
+        article_title=SharedText(),
+        meta=STORED(),  # citation, paragraph and footnotes
         spans=STORED(),  # character offsets of every word position
     )

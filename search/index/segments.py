@@ -28,8 +28,8 @@ from .codec import EXACT_LENGTH, ArrayCodec, Inverted, exact_length_column, read
 #: The two positional fields, in the order a word's terms are kept.
 POSITIONAL = ("form", "lemma")
 #: Bytes of memory a segment being built costs per word of text at its
-#: peak (when its postings are sorted and encoded); builders turn the
-#: memory they are given into a number of words with it.
+#: peak (when its postings are sorted and encoded; measured on the law
+#: corpus); builders turn the memory they are given into words with it.
 BYTES_PER_WORD = 120
 
 
@@ -120,39 +120,45 @@ class SegmentBuilder:
 
     def _invert(self, k: int) -> Inverted:
         """Every posting of positional field ``k``, sorted by term, paragraph
-        and position."""
+        and position (in 32-bit arrays, dropped as soon as used: this is a
+        build's peak of memory)."""
         tokens = np.frombuffer(self._tokens, dtype=np.int32)
         counts = np.frombuffer(self._counts, dtype=np.int32)
-        doc_of = np.repeat(np.arange(self.docs, dtype=np.int32), counts)
         npos = np.frombuffer(self._positions, dtype=np.int32)[tokens]
         # Each word's first position in its paragraph.
-        ends = np.cumsum(npos, dtype=np.int64)
-        para_start = np.repeat(ends[np.cumsum(counts) - counts] - npos[np.cumsum(counts) - counts]
-                               if len(npos) else np.zeros(0, dtype=np.int64), counts)
-        first = (ends - npos - para_start).astype(np.int32)
+        first = np.cumsum(npos, dtype=np.int32)
+        first -= npos
+        para_first = np.cumsum(counts) - counts
+        first -= np.repeat(first[para_first[counts > 0]], counts[counts > 0])
+        del npos
         per_word = np.frombuffer(self._count[k], dtype=np.int32)[tokens]
         total = int(per_word.sum())
         owner = np.repeat(np.arange(len(tokens), dtype=np.int32), per_word)
-        entry = (np.repeat(np.frombuffer(self._start[k], dtype=np.int32)[tokens] - (np.cumsum(per_word) - per_word),
-                           per_word) + np.arange(total)).astype(np.int64)
-        term = np.frombuffer(self._term[k], dtype=np.int32)[entry]
-        pos = first[owner] + np.frombuffer(self._rel[k], dtype=np.int32)[entry]
-        flags = np.frombuffer(self._flags[k], dtype=np.int8)[entry].astype(np.uint8)
+        entry = np.arange(total, dtype=np.int32)
+        entry += np.repeat(np.frombuffer(self._start[k], dtype=np.int32)[tokens]
+                           - (np.cumsum(per_word, dtype=np.int32) - per_word), per_word)
+        del per_word
+        pos = first[owner]
+        pos += np.frombuffer(self._rel[k], dtype=np.int32)[entry]
+        doc = np.repeat(np.arange(self.docs, dtype=np.int32), counts)[owner]
+        del owner, first
+        flags = np.frombuffer(self._flags[k], dtype=np.int8)[entry].view(np.uint8)
         texts = list(self._vocab[k])
         order = sorted(range(len(texts)), key=texts.__getitem__)
         rank = np.empty(len(texts), dtype=np.int32)
         rank[order] = np.arange(len(texts), dtype=np.int32)
-        key = rank[term]
+        key = rank[np.frombuffer(self._term[k], dtype=np.int32)[entry]]
+        del entry
         by = np.argsort(key, kind="stable")
-        return Inverted([texts[i].encode("utf-8") for i in order], key[by], doc_of[owner][by], pos[by], flags[by])
+        return Inverted([texts[i].encode("utf-8") for i in order], key[by], doc[by], pos[by], flags[by])
 
 
 def _attribute(values: list, docs: array) -> Inverted:
     """The postings of a field with one value per paragraph."""
     texts = sorted(set(values))
     number = {t: i for i, t in enumerate(texts)}
-    term = np.array([number[v] for v in values], dtype=np.int64)
-    doc = np.frombuffer(docs, dtype=np.int32).astype(np.int64) if len(docs) else np.zeros(0, dtype=np.int64)
+    term = np.array([number[v] for v in values], dtype=np.int32)
+    doc = np.frombuffer(docs, dtype=np.int32).copy() if len(docs) else np.zeros(0, dtype=np.int32)
     by = np.argsort(term, kind="stable")
     return Inverted([t.encode("utf-8") for t in texts], term[by], doc[by])
 
@@ -214,7 +220,7 @@ def _merged_field(readers: list, maps: list, name: str) -> Inverted:
     for part, mapping in zip(parts, maps):
         if not len(part.term):
             continue
-        renumber = np.array([number[t] for t in part.terms], dtype=np.int64)
+        renumber = np.array([number[t] for t in part.terms], dtype=np.int32)
         new_doc = mapping[part.doc]
         keep = new_doc >= 0
         term.append(renumber[part.term][keep])
@@ -223,8 +229,8 @@ def _merged_field(readers: list, maps: list, name: str) -> Inverted:
             pos.append(part.pos[keep])
             flags.append(part.flags[keep])
     if not term:
-        return Inverted([], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
-    term, doc = np.concatenate(term), np.concatenate(doc)
+        return Inverted([], np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32))
+    term, doc = np.concatenate(term), np.concatenate(doc).astype(np.int32)
     by = np.argsort(term, kind="stable")
     used = np.unique(term)  # terms only deleted paragraphs held are dropped
     squeeze = np.full(len(texts), -1, dtype=np.int64)
@@ -266,8 +272,9 @@ class Segments:
 
 
 #: What a building process holds besides its segment: Python, numpy,
-#: pymorphy3's dictionaries and the caches of analysis, in MB.
-PROCESS_MB = 160
+#: pymorphy3's dictionaries and the caches of analysis when full
+#: (search.analysis.morph.CACHED_WORDS words), in MB.
+PROCESS_MB = 200
 
 
 def builder_memory(memory_mb: int, processes: int) -> int:
@@ -279,3 +286,18 @@ def builder_memory(memory_mb: int, processes: int) -> int:
 def words_per_segment(memory_mb: int) -> int:
     """How many words a segment builder given ``memory_mb`` may hold."""
     return max(10_000, memory_mb * (1 << 20) // BYTES_PER_WORD)
+
+
+def drop_source(ix, segments: list, key: str) -> None:
+    """Mark deleted, in segments not yet committed, the paragraphs of the
+    source ``key`` (a file that failed after some of it was indexed)."""
+    from whoosh.reading import SegmentReader
+
+    for segment in segments:
+        reader = SegmentReader(ix.storage, ix.schema, segment)
+        try:
+            found = reader._terms.postings("source", key.encode("utf-8"))
+            for doc in (found.ids.tolist() if found is not None else ()):
+                segment.delete_document(doc)
+        finally:
+            reader.close()

@@ -3,12 +3,13 @@ their postings need, in blocks.
 
 A field's terms are written in blocks of :data:`BLOCK` terms.  A block
 holds the terms' lengths and bytes and, per term, its document frequency,
-its total frequency and the lengths of its posting streams, each column in
-the narrowest unsigned type that holds it.  Only the first term and the
-file offset of every block are read when a segment is opened; a look-up
-bisects them and decodes one block (decoded blocks are kept, a few hundred
-per field).  Postings of a field lie in term order, so a term's offset is
-its block's base plus the lengths of the terms before it.
+its total frequency and the lengths of its four posting streams, each
+column in the narrowest unsigned type that holds it.  Only the first term,
+the file offset and the stream bases of every block are read when a
+segment is opened; a look-up bisects them and decodes one block (decoded
+blocks are kept, a few hundred per field).  Each stream of a field lies in
+term order in a region of its own, so a term's offset in it is the
+block's base plus the lengths of the terms before it.
 """
 
 from __future__ import annotations
@@ -32,22 +33,30 @@ _DTYPES = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
 COLUMNS = ("df", "extra", "doc_len", "freq_len", "pos_len", "flag_len")
 
 
+#: The four posting streams of a term, in the order of their regions.
+STREAMS = ("doc", "freq", "pos", "flag")
+
+
 class TermInfo(NamedTuple):
     """Where a term's postings are and what they hold."""
 
     df: int  # documents
     weight: int  # occurrences in all of them
-    offset: int  # of its postings in the postings file
-    doc_len: int  # bytes of document-number varints
-    freq_len: int  # bytes of frequency varints (0: every frequency is 1)
-    pos_len: int  # bytes of position varints (0: the field has none)
-    flag_len: int  # bytes of position flags (0: every flag is 0)
+    doc_off: int  # document-number varints: where, how many bytes
+    doc_len: int
+    freq_off: int  # frequency varints (no bytes: every frequency is 1)
+    freq_len: int
+    pos_off: int  # position varints (no bytes: the field has none)
+    pos_len: int
+    flag_off: int  # position flags (no bytes: every flag is 0)
+    flag_len: int
 
 
 class FieldTerms(NamedTuple):
     """A field's terms as the writer receives them: sorted term bytes and
     their columns (``COLUMNS`` in order, except ``extra`` is given as the
-    total frequency ``weight``)."""
+    total frequency ``weight``), and where each stream's region starts in
+    the postings file."""
 
     terms: list
     df: np.ndarray
@@ -56,26 +65,27 @@ class FieldTerms(NamedTuple):
     freq_len: np.ndarray
     pos_len: np.ndarray
     flag_len: np.ndarray
-    base: int  # offset of the field's postings in the postings file
+    bases: tuple[int, int, int, int]
 
 
 def write_terms(dbfile, fields: dict[str, FieldTerms]) -> None:
     """Write every field's terms, then the index of blocks, to ``dbfile``."""
     index = {}
     for name, ft in fields.items():
-        keys, offsets, bases = [], [], []
+        keys, offsets = [], []
         columns = [ft.df, ft.weight - ft.df, ft.doc_len, ft.freq_len, ft.pos_len, ft.flag_len]
-        spans = ft.doc_len + ft.freq_len + ft.pos_len + ft.flag_len
-        post_offsets = ft.base + np.concatenate(([0], np.cumsum(spans)))
+        lengths = (ft.doc_len, ft.freq_len, ft.pos_len, ft.flag_len)
+        # Each block's base in each stream's region.
+        starts = np.array([base + np.concatenate(([0], np.cumsum(n)))[:-1] for base, n in zip(ft.bases, lengths)])
         for start in range(0, len(ft.terms), BLOCK):
             end = min(start + BLOCK, len(ft.terms))
             terms = ft.terms[start:end]
             keys.append(terms[0])
             offsets.append(dbfile.tell())
-            bases.append(int(post_offsets[start]))
             dbfile.write(_block(terms, [c[start:end] for c in columns]))
+        bases = starts[:, ::BLOCK].T if len(ft.terms) else np.zeros((0, 4), dtype=np.int64)
         index[name] = (keys, np.array(offsets, dtype=np.int64).tobytes(),
-                       np.array(bases, dtype=np.int64).tobytes(), len(ft.terms))
+                       np.ascontiguousarray(bases, dtype=np.int64).tobytes(), len(ft.terms))
     start = dbfile.tell()
     dbfile.write(pickle.dumps(index, protocol=4))
     dbfile.write(_FOOTER.pack(dbfile.tell() - start))
@@ -103,7 +113,7 @@ class TermsFile:
         self._fields = {}
         for name, (keys, offsets, bases, count) in index.items():
             self._fields[name] = _Field(keys, np.frombuffer(offsets, dtype=np.int64).tolist(),
-                                        np.frombuffer(bases, dtype=np.int64).tolist(), count)
+                                        np.frombuffer(bases, dtype=np.int64).reshape(-1, 4).tolist(), count)
         # Blocks follow one another: each ends where the next begins, the
         # last where the index does.
         written = sorted((f for f in self._fields.values() if f.offsets), key=lambda f: f.offsets[0])
@@ -180,14 +190,15 @@ class _Field:
         self.keys, self.offsets, self.bases, self.count = keys, offsets, bases, count
 
 
-def _decode(data: bytes, base: int) -> _Block:
-    terms, columns = decode_block(data, base)
-    df, weight, offset, doc_len, freq_len, pos_len, flag_len = (c.tolist() for c in columns)
-    return _Block(terms, [TermInfo(*row) for row in zip(df, weight, offset, doc_len, freq_len, pos_len, flag_len)])
+def _decode(data: bytes, bases: list[int]) -> _Block:
+    terms, columns = decode_block(data, bases)
+    rows = zip(*(c.tolist() for c in columns))
+    return _Block(terms, [TermInfo(*row) for row in rows])
 
 
-def decode_block(data: bytes, base: int) -> tuple[list, list]:
-    """A block's terms, and its columns as arrays in TermInfo's order."""
+def decode_block(data: bytes, bases: list[int]) -> tuple[list, list]:
+    """A block's terms, and its columns as arrays in TermInfo's order
+    (``bases``: the block's start in each stream's region)."""
     n = struct.unpack_from("<H", data)[0]
     sizes = data[2:3 + len(COLUMNS)]
     at = 3 + len(COLUMNS)
@@ -203,6 +214,8 @@ def decode_block(data: bytes, base: int) -> tuple[list, list]:
     for size in sizes[1:]:
         arrays.append(np.frombuffer(data, dtype=_DTYPES[size], count=n, offset=at).astype(np.int64))
         at += n * size
-    df, extra, doc_len, freq_len, pos_len, flag_len = arrays
-    spans = doc_len + freq_len + pos_len + flag_len
-    return terms, [df, df + extra, base + np.cumsum(spans) - spans, doc_len, freq_len, pos_len, flag_len]
+    df, extra, *lens = arrays
+    columns = [df, df + extra]
+    for base, length in zip(bases, lens):
+        columns += [base + np.cumsum(length) - length, length]
+    return terms, columns
