@@ -174,8 +174,8 @@ def _keep_default_index_current(engine) -> None:
 @click.option("--rebuild", is_flag=True, help="Build from scratch instead of updating.")
 @click.option("--workers", "-j", type=click.IntRange(1, 64), default=None,
               help="Processes that index changed files (default: $SEARCH_WORKERS or the cores, at most 4).")
-@click.option("--memory", "memory_mb", type=click.IntRange(64), default=None,
-              help="MB the index writers may hold before spilling to disk (default 1024).")
+@click.option("--memory", "memory_mb", type=click.IntRange(256), default=None,
+              help="MB the whole build may use, all its processes together (default 1024).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress line (shown on a terminal only) and no summary.")
 @click.option("--text-field", default=None,
               help="The field of JSON Lines records that holds the text (default: text, or the last build's).")

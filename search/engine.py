@@ -84,9 +84,10 @@ class Engine:
         Without ``paths``, the folders the index was last built from (or the
         default sources) are used.  Unchanged files are skipped.  Changed
         files are indexed by ``workers`` processes (default: ``$SEARCH_WORKERS``
-        or the number of cores, at most 4) when there is enough to do;
-        ``memory_mb`` bounds what the index writers hold in memory
-        (default 1024).  ``text_field`` names the field of JSON Lines
+        or the number of cores, at most 4) when there is enough to do (a
+        big JSON Lines file is read in pieces that every worker takes);
+        ``memory_mb`` bounds the memory of the whole build, all its
+        processes together (default 1024).  ``text_field`` names the field of JSON Lines
         records that holds the text (default: the one of the last build, at
         first ``text``).
         """

@@ -18,9 +18,10 @@ from ..ingest.read import discover
 from ..models import BuildReport
 from . import store
 from .files import file_size, fingerprint, index_file, unchanged
-from .parallel import parallel_index
+from .parallel import in_pieces, parallel_index
+from .progress import ProgressLine
 from .schema import SCHEMA_VERSION, make_schema
-from .segments import Segments, builder_memory, merge, words_per_segment
+from .segments import Segments, builder_memory, drop_source, merge, words_per_segment
 
 Progress = Optional[Callable[[str], None]]
 #: What all of a build's processes may hold in memory, in MB: segments
@@ -146,27 +147,6 @@ def _writer(ix):
     return ix.writer(codec=ArrayCodec())
 
 
-class _Progress:
-    """One line per indexed file for ``say``: files, paragraphs, words per
-    second and the time left, estimated from the bytes still to read."""
-
-    def __init__(self, say, files: int, size: int) -> None:
-        self.say, self.files, self.size = say, files, size
-        self.done = self.paragraphs = self.words = self.read = 0
-        self.started = time.monotonic()
-
-    def file_done(self, name: str, paragraphs: int, words: int, size: int) -> None:
-        self.done += 1
-        self.paragraphs += paragraphs
-        self.words += words
-        self.read += size
-        elapsed = max(time.monotonic() - self.started, 1e-6)
-        left = elapsed * max(self.size - self.read, 0) / max(self.read, 1)
-        minutes, seconds = divmod(round(left), 60)
-        self.say(f"indexing {self.done}/{self.files} files · {self.paragraphs:,} paragraphs · "
-                 f"{self.words / elapsed:,.0f} words/s · about {minutes}:{seconds:02d} left · {name}")
-
-
 def _write(ix, files: list[Path], old: dict, say, problems: list[str], workers: int,
            memory_mb: int, text_field: str) -> tuple[BuildReport, dict]:
     counts = dict(added=0, replaced=0, removed=0, unchanged=0, paragraphs=0)
@@ -184,18 +164,23 @@ def _write(ix, files: list[Path], old: dict, say, problems: list[str], workers: 
     if not todo and not removed:  # nothing to do: no writer, nothing written
         return BuildReport(**counts, problems=tuple(messages)), manifest
     sizes = {p: file_size(p) for p in todo}
-    parallel = workers > 1 and len(todo) > 1 and sum(sizes.values()) >= PARALLEL_BYTES
-    progress = _Progress(say, len(todo), sum(sizes.values()))
+    parallel = (workers > 1 and sum(sizes.values()) >= PARALLEL_BYTES
+                and (len(todo) > 1 or any(in_pieces(p, n) for p, n in sizes.items())))
+    progress = ProgressLine(say, len(todo), sum(sizes.values()))
     writer = _writer(ix)
     try:
         if parallel:
-            results, segments = parallel_index(ix, sizes, old, workers, memory_mb, progress.file_done,
-                                               text_field)
+            results, segments = parallel_index(ix, sizes, old, workers, memory_mb, progress, text_field)
         else:
             sink = Segments(ix, words_per_segment(builder_memory(memory_mb, 1)))
-            results = [index_file(sink, p, old.get(str(p)), progress.file_done, text_field) for p in todo]
+            results = []
+            for p in todo:
+                results.append(index_file(sink, p, old.get(str(p)), progress.advance, text_field))
+                progress.file_done(p.name)
             segments = sink.close()
         for result in results:
+            if result.partial:  # its new paragraphs must not be committed
+                drop_source(ix, segments, result.key)
             messages.extend(result.messages)
             if result.entry:
                 manifest[result.key] = result.entry

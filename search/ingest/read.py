@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -137,7 +136,16 @@ class Loaded:
 
 def load(path: Path, text_field: str = "text") -> Loaded:
     """Read, hash and decode one source file into its documents
-    (``text_field``: the field of a JSON Lines record that holds its text)."""
+    (``text_field``: the field of a JSON Lines record that holds its text).
+    A JSON Lines file is read record by record (:mod:`search.ingest.jsonl`)."""
+    if path.suffix.lower() == ".jsonl":
+        from .jsonl import Records, merge, scan
+
+        scanned = scan(path, piece_bytes=scanned_whole())
+        records = Records(path, scanned.pieces[0], scanned.encoding, scanned.errors, text_field)
+        documents = tuple(records)
+        warnings = list(scanned.warnings) + merge(path, [records.report], text_field)
+        return Loaded(documents, scanned.sha256, tuple(warnings))
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -146,55 +154,11 @@ def load(path: Path, text_field: str = "text") -> Loaded:
         raise SourceError(path, "empty file")
     warnings: list[str] = []
     text = decode(data, path, warnings)
-    suffix = path.suffix.lower()
-    if suffix == ".jsonl":
-        documents = tuple(_jsonl_documents(path, text, warnings, text_field))
-    else:
-        fmt = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}.get(suffix, "text")
-        documents = (Document(source=str(path), doc=path.stem, text=text, format=fmt),)
+    fmt = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}.get(path.suffix.lower(), "text")
+    documents = (Document(source=str(path), doc=path.stem, text=text, format=fmt),)
     return Loaded(documents, hashlib.sha256(data).hexdigest(), tuple(warnings))
 
 
-#: Bad JSON Lines records listed one by one; beyond that they are counted.
-MAX_LISTED = 5
-
-
-def _jsonl_documents(path: Path, text: str, warnings: list[str], text_field: str) -> Iterator[Document]:
-    seen = bad = 0
-    fields: dict[str, None] = {}  # the fields records have, to name them
-    for number, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
-            continue
-        problem = ""
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            problem = f"not JSON ({exc.msg})"
-        else:
-            if not isinstance(record, dict):
-                problem = "a record must be a JSON object"
-            elif not isinstance(record.get(text_field), str):
-                fields.update(dict.fromkeys(list(record)[:20]))
-                problem = f"a record needs a string field {text_field!r}"
-        if problem:
-            bad += 1
-            if bad <= MAX_LISTED:
-                warnings.append(f"{path}: line {number}: {problem}; skipped")
-            continue
-        seen += 1
-        yield Document(
-            source=str(path),
-            doc=str(record.get("id") or f"{path.stem}:{number}"),
-            text=record[text_field],
-            format="text",
-            title=str(record.get("title") or ""),
-            lang=str(record.get("lang") or ""),
-        )
-    if bad > MAX_LISTED:
-        warnings.append(f"{path}: {bad} bad lines in all; skipped")
-    if not seen:
-        if fields:
-            have = ", ".join(list(fields)[:10])
-            raise SourceError(path, f"no record has a string field {text_field!r} (its records have: {have}); "
-                                    f"name the text's field with --text-field NAME")
-        raise SourceError(path, "no usable records")
+def scanned_whole() -> int:
+    """A piece length no file reaches: the whole file is one piece."""
+    return 1 << 62
