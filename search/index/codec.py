@@ -31,6 +31,8 @@ Whoosh's per-posting writer.
 from __future__ import annotations
 
 import pickle
+import struct
+import zlib
 from typing import NamedTuple, Optional
 
 import numpy as np
@@ -116,23 +118,76 @@ class ArrayPerDocWriter(W3PerDocWriter):
     def close(self):
         super().close()
         with self._segment.create_file(self._storage, SHARED_EXT) as out:
-            out.write(pickle.dumps({name: list(values) for name, values in self._shared.items()}, protocol=4))
+            write_shared(out, {name: list(values) for name, values in self._shared.items()})
 
 
 class ArrayPerDocReader(W3PerDocReader):
     """Whoosh's per-document reader, giving shared values back."""
 
+    _shared = None
+
     def stored_fields(self, docnum):
         found = super().stored_fields(docnum)
         if self._shared is None:
-            with self._segment.open_file(self._storage, SHARED_EXT) as data:
-                self._shared = pickle.loads(data.read())
-        for name, values in self._shared.items():
+            self._shared = SharedValues(self._segment.open_file(self._storage, SHARED_EXT))
+        for name in self._shared.fields:
             if name in found:
-                found[name] = values[found[name]]
+                found[name] = self._shared.get(name, found[name])
         return found
 
-    _shared = None
+    def close(self):
+        super().close()
+        if self._shared is not None:
+            self._shared.close()
+
+
+#: Shared values compressed together, this many to a block.
+SHARED_BLOCK = 32
+_SHARED_FOOTER = struct.Struct("<Q")
+
+
+def write_shared(out, tables: dict[str, list[str]]) -> None:
+    """Each field's shared values, zlib-compressed in blocks, then the
+    index of the blocks."""
+    index = {}
+    for name, values in tables.items():
+        offsets = []
+        for start in range(0, len(values), SHARED_BLOCK):
+            offsets.append(out.tell())
+            out.write(zlib.compress(pickle.dumps(values[start:start + SHARED_BLOCK], protocol=4), 6))
+        offsets.append(out.tell())
+        index[name] = offsets
+    start = out.tell()
+    out.write(pickle.dumps(index, protocol=4))
+    out.write(_SHARED_FOOTER.pack(out.tell() - start))
+
+
+class SharedValues:
+    """A segment's shared values, a block read when one of its values is
+    wanted (a segment opens in no time, whatever it shares)."""
+
+    def __init__(self, dbfile) -> None:
+        self._file = dbfile
+        end = dbfile.seek(0, 2)
+        size = _SHARED_FOOTER.unpack(dbfile.get(end - _SHARED_FOOTER.size, _SHARED_FOOTER.size))[0]
+        self._index = pickle.loads(dbfile.get(end - _SHARED_FOOTER.size - size, size))
+        self.fields = tuple(self._index)
+        self._blocks: dict = {}
+
+    def get(self, name: str, number: int) -> str:
+        key = (name, number // SHARED_BLOCK)
+        block = self._blocks.get(key)
+        if block is None:
+            offsets = self._index[name]
+            at = key[1]
+            if len(self._blocks) > 64:
+                self._blocks.clear()
+            block = self._blocks[key] = pickle.loads(zlib.decompress(
+                self._file.get(offsets[at], offsets[at + 1] - offsets[at])))
+        return block[number % SHARED_BLOCK]
+
+    def close(self) -> None:
+        self._file.close()
 
 
 class _NoFieldWriter(base.FieldWriter):
