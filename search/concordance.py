@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass
 
-from .analysis import analyze
 from .analysis.normalize import fold_word
 from .lang import CITATION, STOP_WORDS
 from .models import Paragraph
@@ -105,17 +104,13 @@ def stats(term: str, matching, top: int = 10) -> TermStats:
 _STOP = frozenset(fold_word(w) for words in STOP_WORDS.values() for w in words)
 
 
-def frequent_lemmas(paragraphs, top: int = 20, stop_words: bool = False) -> list[tuple[str, int]]:
-    """The most frequent lemmas of the stored paragraphs, each position
-    counting once for each of its distinct lemmas; stop words, numbers and
-    single letters left out unless ``stop_words``."""
-    counts: Counter = Counter()
-    for stored in paragraphs:
-        p = stored.paragraph
-        for pos in analyze(p.text, p.lang):
-            counts.update(set(pos.lemmas))
-    if not stop_words:
-        for lemma in list(counts):
-            if lemma in _STOP or len(lemma) < 2 or not any(ch.isalpha() for ch in lemma):
-                del counts[lemma]
-    return counts.most_common(top)
+def frequent_lemmas(counts, top: int = 20, stop_words: bool = False) -> list[tuple[str, int]]:
+    """The first ``top`` of (lemma, occurrences), most frequent first; stop
+    words, numbers and single letters left out unless ``stop_words``."""
+    found = []
+    for lemma, n in counts:
+        if stop_words or not (lemma in _STOP or len(lemma) < 2 or not any(ch.isalpha() for ch in lemma)):
+            found.append((lemma, n))
+            if len(found) == top:
+                break
+    return found

@@ -249,13 +249,17 @@ class Engine:
     def terms(self, *, top: int = 20, lang: Optional[str] = None, doc: Optional[str] = None,
               part: Optional[str] = None, stop_words: bool = False) -> list[tuple[str, int]]:
         """The most frequent lemmas; stop words, numbers and single letters
-        are left out unless ``stop_words`` is true."""
+        are left out unless ``stop_words`` is true.  Without ``doc`` and
+        ``part`` they are read from the counts the last build kept."""
         from .concordance import frequent_lemmas
-        from .query.tree import Compiled, Everything
 
         _at_least(1, top=top)
-        matching = self._get_searcher().matching(Compiled("*", Everything()), filters=_filters(lang, doc, part))
-        return frequent_lemmas((stored for stored, _ in matching), top=top, stop_words=stop_words)
+        filters = _filters(None, doc, part)
+        searcher = self._get_searcher()
+        found = frequent_lemmas(searcher.lemma_counts(lang, filters, at_least=top), top, stop_words)
+        if len(found) < top:  # the kept list ran out before ``top`` words
+            found = frequent_lemmas(searcher.lemma_counts(lang, filters, at_least=1 << 62), top, stop_words)
+        return found
 
     def explain(self, query: str, *, limit: int = 3, lang: Optional[str] = None,
                 doc: Optional[str] = None, part: Optional[str] = None, exact: bool = False) -> "Explanation":

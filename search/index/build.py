@@ -16,7 +16,7 @@ from typing import Callable, Optional
 from ..errors import NoSourcesError, SourceError, UsageError
 from ..ingest.read import discover
 from ..models import BuildReport
-from . import store
+from . import statistics, store
 from .files import file_size, fingerprint, index_file, unchanged
 from .parallel import in_pieces, parallel_index
 from .progress import ProgressLine
@@ -205,8 +205,9 @@ def _write(ix, files: list[Path], old: dict, say, problems: list[str], workers: 
 
 def _commit(ix, writer, segments: list) -> None:
     """Commit the deletions ``writer`` marked and the new ``segments`` in
-    one new table of contents."""
+    one new table of contents, then count the lemmas of what it holds."""
     final = fold(ix, writer.segments + segments)
     writer._close_segment()
     writer._commit_toc(final)
     writer._finish()
+    statistics.write(Path(ix.storage.folder), ix)

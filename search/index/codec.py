@@ -446,21 +446,43 @@ def _whoosh_info(info: TermInfo) -> WhooshTermInfo:
                           maxweight=float(info.weight))
 
 
-def read_field(reader: ArrayTermsReader, field: str) -> Inverted:
-    """Every posting of a field in one segment, decoded at once into the
-    flat arrays a writer takes (deleted paragraphs included)."""
-    terms, (df, weight, doc_off, doc_len, freq_off, freq_len, pos_off, pos_len, flag_off, flag_len) = \
-        reader._terms.field_table(field)
-    if not terms:
-        return Inverted([], np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32))
-    region = lambda off, length: reader._postfile.get(int(off[0]), int(length.sum()))  # noqa: E731
+class FieldPostings(NamedTuple):
+    """Every posting of a field in one segment: the field's terms, and for
+    each posting its term's index, paragraph and frequency."""
+
+    terms: list
+    term: np.ndarray
+    doc: np.ndarray
+    freq: np.ndarray
+
+
+def read_postings(reader: ArrayTermsReader, field: str) -> FieldPostings:
+    """Every posting of a field in one segment, its positions left unread
+    (deleted paragraphs included)."""
+    table = reader._terms.field_table(field)
+    return _read_postings(reader, *table)[0]
+
+
+def _read_postings(reader, terms, columns):
+    df, weight, doc_off, doc_len, freq_off, freq_len, pos_off, pos_len, flag_off, flag_len = columns
+    region = lambda off, length: reader._postfile.get(int(off[0]), int(length.sum())) if len(off) else b""  # noqa: E731
+    term = np.repeat(np.arange(len(terms), dtype=np.int32), df)
     doc = restart_cumsum(decode_varints(region(doc_off, doc_len)), df).astype(np.int32)
     freq = np.ones(len(doc), dtype=np.int64)
     has_freq = freq_len > 0
     if has_freq.any():
         freq[np.repeat(has_freq, df)] = decode_varints(region(freq_off, freq_len)) + 1
-    if not pos_len.any():
-        return Inverted(terms, np.repeat(np.arange(len(terms), dtype=np.int32), df), doc)
+    return FieldPostings(terms, term, doc, freq), region, columns
+
+
+def read_field(reader: ArrayTermsReader, field: str) -> Inverted:
+    """Every posting of a field in one segment, decoded at once into the
+    flat arrays a writer takes (deleted paragraphs included)."""
+    found, region, columns = _read_postings(reader, *reader._terms.field_table(field))
+    df, weight, _, _, _, _, pos_off, pos_len, flag_off, flag_len = columns
+    terms, doc, freq = found.terms, found.doc, found.freq
+    if not len(pos_len) or not pos_len.any():
+        return Inverted(terms, found.term, doc)
     pos = restart_cumsum(decode_varints(region(pos_off, pos_len)), freq).astype(np.int32)
     flags = np.zeros(len(pos), dtype=np.uint8)
     flagged = flag_len > 0

@@ -10,16 +10,17 @@ fields: candidates are ranked from the postings alone.
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Iterator, Optional
 from weakref import WeakKeyDictionary
 
 import numpy as np
 
-from ..index import store
+from ..index import statistics, store
 from ..index.documents import decode_spans, read_stored
 from ..index.store import READ_ERRORS, read_guarded
 from ..models import StoredParagraph
-from ..query.tree import Compiled, Filter
+from ..query.tree import Compiled, Everything, Filter
 from .candidates import best, how_many
 from .evaluate import Query, evaluate
 from .evidence import Evidence, gather_segment, locate
@@ -133,6 +134,33 @@ class Searcher:
             return []
         ordered = np.argsort(np.concatenate(keys), kind="stable")
         return [found[i] for i in ordered.tolist()]
+
+    def lemma_counts(self, lang: Optional[str], filters: tuple[Filter, ...] = (),
+                     notes: Optional[list[str]] = None, at_least: int = 0) -> list[tuple[str, int]]:
+        """Lemmas by how often they occur, most frequent first, in the
+        paragraphs the filters allow: from the counts the last build kept
+        when they serve (no filter but the language, and at least
+        ``at_least`` lemmas), else counted now."""
+        return self._guarded(self._lemma_counts, lang, filters, notes, at_least)
+
+    def _lemma_counts(self, lang, filters, notes, at_least):
+        searcher = self._current()
+        if not filters:
+            kept = statistics.read(Path(self._ix.storage.folder), searcher.reader().generation())
+            if kept is not None:
+                pairs, whole = kept.get(lang or "", ([], True))
+                if whole or len(pairs) >= at_least:
+                    return pairs
+        readers = [sub.reader() for sub, _ in searcher.leaf_searchers()]
+        allowed = None
+        if filters:
+            parts = evaluate(searcher, Everything(), filters, notes)
+            allowed = []
+            for reader, part in zip(readers, parts):
+                mask = np.zeros(reader.doc_count_all(), dtype=bool)
+                mask[part.docs] = True
+                allowed.append(mask)
+        return statistics.count(readers, allowed).get(lang or "", [])
 
     def values(self, field: str) -> dict[str, int]:
         """Every value of an attribute field (doc, lang, part, …) with the
