@@ -303,13 +303,15 @@ def kwic(term, index_path, lang, doc, part, exact, width, sort, limit, offset, f
       search kwic група --width 30 --format csv
     """
     from .engine import Engine
-    from .render import render_kwic
+    from .render import kwic_pieces
 
-    with Engine.open(index_path) as engine:
-        found = engine.concordance(term, width=width, sort=sort, limit=limit, offset=offset, lang=lang, doc=doc,
-                                   part=part, exact=exact)
     colored = _use_color(color) and fmt == "text"
-    _echo(render_kwic(found, fmt, width, color=colored), colored)
+    with Engine.open(index_path) as engine:
+        found = engine.iter_concordance(term, width=width, sort=sort, limit=limit, offset=offset, lang=lang,
+                                        doc=doc, part=part, exact=exact)
+        # Written as read: the first lines come at once, however many follow.
+        for piece in kwic_pieces(found, fmt, width, color=colored):
+            _echo(piece, colored)
 
 
 @main.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict, dataclass
+from typing import Iterable, Iterator
 
 from .analysis.normalize import fold_word
 from .lang import CITATION, STOP_WORDS
@@ -54,19 +55,18 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def lines(matching, width: int = 40) -> list[Line]:
-    """KWIC lines of every occurrence, in document order."""
-    out = []
+def lines(matching, width: int = 40) -> Iterator[Line]:
+    """KWIC lines of every occurrence, in document order, as the matching
+    paragraphs come."""
     for stored, evidence in matching:
         p = stored.paragraph
         for start, end, _, _ in evidence.occurrences:
             left = _flat(p.text[max(0, start - 3 * width):start])[-width:]
             right = _flat(p.text[end:end + 3 * width])[:width]
-            out.append(Line(left, p.text[start:end], right, p.citation, p.doc, p.id, start, end))
-    return out
+            yield Line(left, p.text[start:end], right, p.citation, p.doc, p.id, start, end)
 
 
-def sort_lines(found: list[Line], by: str) -> list[Line]:
+def sort_lines(found: Iterable[Line], by: str) -> list[Line]:
     keys = {
         "doc": lambda l: 0,  # already in document order; sorted() is stable
         "left": lambda l: tuple(reversed(l.left.lower().split()))[:3],

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Optional
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional
 
 from .errors import IndexMissingError, QuerySyntaxError, UsageError
 from .models import BuildReport, IndexInfo, Results
@@ -223,6 +223,17 @@ class Engine:
         """Every occurrence of any form of ``term`` (a word, phrase or any
         query) as a key word in context, sorted by ``doc``, ``left``,
         ``right`` or ``form``; ``offset`` and ``limit`` take a page of them."""
+        return list(self.iter_concordance(term, width=width, sort=sort, limit=limit, offset=offset, lang=lang,
+                                          doc=doc, part=part, exact=exact))
+
+    def iter_concordance(self, term: str, *, width: int = 40, sort: str = "doc", limit: Optional[int] = None,
+                         offset: int = 0, lang: Optional[str] = None, doc: Optional[str] = None,
+                         part: Optional[str] = None, exact: bool = False) -> Iterator["Line"]:
+        """:meth:`concordance` as lines come: in document order (``sort``
+        "doc") a paragraph is read when its lines are reached, so the first
+        page comes at once and memory stays small however many there are."""
+        from itertools import islice
+
         from .concordance import SORTS, lines, sort_lines
 
         if sort not in SORTS:
@@ -232,8 +243,10 @@ class Engine:
             _check_page(limit, offset)
         _, compiled = self._compile(term, exact, phrase=True)
         matching = self._get_searcher().matching(compiled, filters=_filters(lang, doc, part))
-        found = sort_lines(lines(matching, width), sort)
-        return found[offset:] if limit is None else found[offset:offset + limit]
+        found = lines(matching, width)
+        if sort != "doc":
+            found = iter(sort_lines(found, sort))
+        return islice(found, offset, None if limit is None else offset + limit)
 
     def term_stats(self, term: str, *, top: int = 10, lang: Optional[str] = None,
                    doc: Optional[str] = None, part: Optional[str] = None, exact: bool = False) -> "TermStats":

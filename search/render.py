@@ -8,7 +8,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Callable
+import textwrap
+from typing import Callable, Iterator
 
 from .models import Hit, Results
 from .rank.snippets import snippet
@@ -155,22 +156,68 @@ def _table(header, rows) -> str:
     return out.getvalue().rstrip("\n")
 
 
+#: Concordance lines rendered together: a long concordance is written a
+#: piece at a time, and the text format aligns its key column over a piece.
+KWIC_PIECE = 1000
+
+
 def render_kwic(found, fmt: str, width: int, color: bool = False) -> str:
+    return "\n".join(kwic_pieces(found, fmt, width, color))
+
+
+def kwic_pieces(found, fmt: str, width: int, color: bool = False) -> Iterator[str]:
+    """Concordance lines rendered a piece at a time, as they come; the
+    pieces, joined by newlines, are the whole rendering."""
+    pieces = _batches(found, KWIC_PIECE)
     if fmt == "json":
-        return json.dumps([line.to_dict() for line in found], ensure_ascii=False, indent=2)
+        yield from _json_array((line.to_dict() for piece in pieces for line in piece))
+        return
     if fmt == "csv":
-        return _table(("left", "form", "right", "citation", "doc", "id", "start", "end"),
-                      ([l.left, l.form, l.right, l.citation, l.doc, l.id, l.start, l.end] for l in found))
+        header = ("left", "form", "right", "citation", "doc", "id", "start", "end")
+        first = True
+        for piece in pieces:
+            rows = _table(header, ([l.left, l.form, l.right, l.citation, l.doc, l.id, l.start, l.end] for l in piece))
+            yield rows if first else rows.split("\n", 1)[1]  # the header once
+            first = False
+        if first:
+            yield _table(header, [])
+        return
     style = Style(color)
-    if not found:
-        return "no occurrences"
     # The key column is marked by its place; colour only where there is colour.
     open_mark, close_mark = style.mark() if color else ("", "")
-    form_width = max(len(l.form) for l in found)
-    return "\n".join(
-        f"{l.left:>{width}}  {open_mark}{l.form:<{form_width}}{close_mark}  {l.right:<{width}}  {style.dim(l.citation)}"
-        for l in found
-    )
+    empty = True
+    for piece in pieces:
+        empty = False
+        form_width = max(len(l.form) for l in piece)
+        yield "\n".join(
+            f"{l.left:>{width}}  {open_mark}{l.form:<{form_width}}{close_mark}  {l.right:<{width}}  {style.dim(l.citation)}"
+            for l in piece
+        )
+    if empty:
+        yield "no occurrences"
+
+
+def _batches(items, size: int) -> Iterator[list]:
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _json_array(items) -> Iterator[str]:
+    """``json.dumps(list(items), indent=2)`` an element at a time."""
+    previous = None
+    for item in items:
+        if previous is None:
+            yield "["
+        else:
+            yield previous + ","
+        previous = textwrap.indent(json.dumps(item, ensure_ascii=False, indent=2), "  ")
+    yield "[]" if previous is None else previous + "\n]"
 
 
 def render_stats(stats, fmt: str) -> str:
