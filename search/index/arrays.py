@@ -56,23 +56,25 @@ def decode_varints(data, count: int | None = None) -> np.ndarray:
     """The int64 values of a buffer of varints (given ``count``, also checks
     that the buffer holds that many)."""
     b = np.frombuffer(data, dtype=np.uint8)
-    if not len(b):
-        values = np.zeros(0, dtype=np.int64)
-    elif b[-1] >= 0x80:
+    more = b >= 0x80  # a byte with one more after it
+    if not more.any():  # every value in one byte: the common case
+        values = b.astype(np.int64)
+    elif more[-1]:
         raise ValueError("truncated varint data")
     else:
-        ends = np.flatnonzero(b < 0x80)  # the last byte of each value
-        if len(ends) == len(b):  # every value in one byte: the common case
-            values = b.astype(np.int64)
-        else:
-            # Horner's rule from each value's last (highest) byte down: the
-            # values with more bytes are fewer at every step.
-            sizes = np.diff(ends, prepend=-1)
-            values = b[ends].astype(np.int64)
-            which = np.arange(len(ends))
-            for k in range(1, int(sizes.max())):
-                which = which[sizes[which] > k]
-                values[which] = (values[which] << 7) | (b[ends[which] - k] & 0x7F)
+        ends = np.flatnonzero(~more)  # the last byte of each value
+        # Horner's rule from each value's last (highest) byte down: the
+        # values with more bytes are fewer at every step.
+        sizes = np.empty_like(ends)
+        sizes[0] = ends[0] + 1
+        np.subtract(ends[1:], ends[:-1], out=sizes[1:])
+        values = b[ends].astype(np.int64)
+        which = np.flatnonzero(sizes > 1)
+        k = 1
+        while len(which):
+            values[which] = (values[which] << 7) | (b[ends[which] - k] & 0x7F)
+            k += 1
+            which = which[sizes[which] > k]
     if count is not None and len(values) != count:
         raise ValueError(f"expected {count} varints, found {len(values)}")
     return values

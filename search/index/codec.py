@@ -40,6 +40,8 @@ from whoosh import columns
 from whoosh.codec import base
 from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader, W3PerDocWriter, W3Segment
 from whoosh.fields import STORED
+from whoosh.filedb.compound import CompoundStorage
+from whoosh.filedb.structfile import BufferFile
 from whoosh.matching import ListMatcher
 from whoosh.reading import TermInfo as WhooshTermInfo
 from whoosh.reading import TermNotFound
@@ -91,6 +93,57 @@ class ArrayCodec(W3Codec):
 class ArraySegment(W3Segment):
     """A segment of this codec (Whoosh pickles it, codec included, into the
     index's table of contents)."""
+
+    def open_compound_file(self, storage):
+        name = self.make_filename(self.COMPOUND_EXT)
+        return MappedCompound(storage.open_file(name), use_mmap=storage.supports_mmap)
+
+
+class MappedCompound(CompoundStorage):
+    """A segment's compound file whose parts are read where the file is
+    mapped.  Whoosh's own copies each part it opens into memory (a
+    ``BytesIO`` of it), so opening a large index read all its postings and
+    stored fields; here a read costs the pages it touches."""
+
+    def open_file(self, name, *args, **kwargs):
+        if self._source is None:
+            return super().open_file(name, *args, **kwargs)
+        offset, length = self.range(name)
+        return _MappedFile(memoryview(self._source)[offset:offset + length], name=name)
+
+
+class _MappedFile(BufferFile):
+    """Whoosh's BufferFile over a memory view, without the copy."""
+
+    def __init__(self, buf, name=None, onclose=None):
+        super().__init__(b"", name=name, onclose=onclose)
+        self._buf = buf
+        self.file = _ViewReader(buf)
+
+
+class _ViewReader:
+    """The little of a binary file Whoosh's StructFile asks for, over a
+    memory view."""
+
+    def __init__(self, buf) -> None:
+        self._buf = buf
+        self._at = 0
+
+    def read(self, n: int = -1) -> bytes:
+        end = len(self._buf) if n is None or n < 0 else min(len(self._buf), self._at + n)
+        found = bytes(self._buf[self._at:end])
+        self._at = end
+        return found
+
+    def seek(self, at: int, whence: int = 0) -> int:
+        self._at = at if whence == 0 else (self._at + at if whence == 1 else len(self._buf) + at)
+        return self._at
+
+    def tell(self) -> int:
+        return self._at
+
+    def close(self) -> None:
+        self._buf = memoryview(b"")
 
 
 class SharedText(STORED):

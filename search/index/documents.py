@@ -42,11 +42,30 @@ def encode_spans(text: str) -> bytes:
     return encode_varints(np.column_stack((gaps, found[:, 1] - starts)).reshape(-1)).tobytes()
 
 
-def decode_spans(data: bytes) -> list[tuple[int, int]]:
-    """(start, end) of every position, as :func:`encode_spans` stored them."""
-    pairs = decode_varints(data).reshape(-1, 2)
-    starts = np.cumsum(pairs[:, 0])
-    return list(zip(starts.tolist(), (starts + pairs[:, 1]).tolist()))
+class Spans:
+    """The offsets of a paragraph's positions, decoded at once and read one
+    at a time: ``spans[i]`` is (start, end) of position i."""
+
+    __slots__ = ("starts", "ends")
+
+    def __init__(self, data: bytes) -> None:
+        pairs = decode_varints(data).reshape(-1, 2)
+        self.starts = np.cumsum(pairs[:, 0])
+        self.ends = self.starts + pairs[:, 1]
+
+    def __getitem__(self, i: int) -> tuple[int, int]:
+        return int(self.starts[i]), int(self.ends[i])
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __iter__(self):
+        return zip(self.starts.tolist(), self.ends.tolist())
+
+
+def decode_spans(data: bytes) -> Spans:
+    """The offsets of every position, as :func:`encode_spans` stored them."""
+    return Spans(data)
 
 
 def read_stored(fields: dict) -> StoredParagraph:

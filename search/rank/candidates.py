@@ -14,6 +14,7 @@ from weakref import WeakKeyDictionary
 import numpy as np
 
 from .evaluate import SegmentMatches
+from .postings import field_owners, ordinals
 
 #: Candidates are read back and re-ranked by evidence in windows of this
 #: many: every page that ends within the first window is cut from the same
@@ -62,3 +63,10 @@ def _paragraph_ids(reader):
     if reader not in _IDS:
         _IDS[reader] = reader.column_reader("id")
     return _IDS[reader]
+
+
+def places(reader, docs: np.ndarray) -> list[tuple[str, int]]:
+    """(document, ordinal) of paragraphs of a segment: where they stand, the
+    last key of the order (read for the whole segment once it is open)."""
+    names, owner = field_owners(reader, "doc")
+    return [(names[n], k) for n, k in zip(owner[docs].tolist(), ordinals(reader)[docs].tolist())]

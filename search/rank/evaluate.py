@@ -273,9 +273,8 @@ class _Segment:
         hits = self.query.hits(self.number, term.field, term.text)
         if not len(hits.ids):
             return NONE
-        owner, positions, _ = hits.entries()
-        inside = np.isin(hits.ids, docs, assume_unique=True)[owner]
-        return (hits.ids[owner[inside]] << 32) + (positions[inside] - shift)
+        which, positions, _ = hits.entries_in(docs)
+        return (docs[which].astype(np.int64) << 32) + (positions - shift)
 
     def allows(self, resolved: Resolved, docs: np.ndarray) -> np.ndarray:
         """Which of ``docs`` the filter lets through."""

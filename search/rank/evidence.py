@@ -165,16 +165,42 @@ class SegmentEvidence:
         self.matched = (best > 0).sum(axis=1)
         self.exact = (best == EXACT).sum(axis=1)
         self.primary = (best >= PRIMARY).sum(axis=1)
+        self._pairs = self._two_items()
 
-    def evidence(self, i: int, proximity: bool = True) -> Evidence:
-        """The evidence of ``docs[i]``, in word positions (see :func:`locate`)."""
+    def _two_items(self) -> np.ndarray:
+        """The proximity bonus of the paragraphs that hold two items, at
+        once: their nearest two occurrences of different items stand side
+        by side in position order, so the smallest window holding both is
+        the smallest step between neighbours of different items."""
+        near = np.zeros(len(self.docs))
+        d, f, it = self._doc, self._first, self._item
+        step = (d[1:] == d[:-1]) & (it[1:] != it[:-1]) & (self.matched[d[:-1]] == 2)
+        if step.any():
+            width = np.full(len(self.docs), np.iinfo(np.int64).max)
+            np.minimum.at(width, d[:-1][step], (f[1:] - f[:-1])[step])
+            two = self.matched == 2
+            near[two] = PROXIMITY / np.maximum(1, width[two])
+        return near
+
+    def evidence(self, i: int, proximity: bool = True, where: bool = True) -> Evidence:
+        """The evidence of ``docs[i]``, in word positions (see :func:`locate`);
+        ranking needs neither the places of its occurrences (``where``) nor,
+        for a concordance, their proximity."""
         lo, hi = self._bounds[i], self._bounds[i + 1]
-        first, item, grade = self._first[lo:hi].tolist(), self._item[lo:hi].tolist(), self._grade[lo:hi].tolist()
-        sizes = [len(it.slots) - 1 for it in self.items]
-        where = sorted({(f, f + sizes[k], k, g == EXACT) for f, k, g in zip(first, item, grade)})
         matched = int(self.matched[i])
-        near = _proximity(list(zip(first, item)), matched) if proximity else 0.0
-        return Evidence(matched, int(self.exact[i]), near, (), (), int(self.primary[i]), tuple(where))
+        found: tuple = ()
+        near = 0.0
+        if where or (proximity and matched > 2):
+            first, item = self._first[lo:hi].tolist(), self._item[lo:hi].tolist()
+            if where:
+                sizes = [len(it.slots) - 1 for it in self.items]
+                found = tuple(sorted((f, f + sizes[k], k, g == EXACT)
+                                     for f, k, g in zip(first, item, self._grade[lo:hi].tolist())))
+            if proximity and matched > 2:
+                near = _proximity(list(zip(first, item)), matched)
+        if proximity and matched == 2:
+            near = float(self._pairs[i])
+        return Evidence(matched, int(self.exact[i]), near, (), (), int(self.primary[i]), found)
 
 
 def gather_segment(items: list[Item], query: Query, segment: int, docs: np.ndarray) -> SegmentEvidence:
@@ -217,16 +243,12 @@ def _slot_grades(slot: Slot, query: Query, segment: int, docs: np.ndarray, singl
         hits = query.hits(segment, field, text)
         if not len(hits.ids):
             return
-        owner, positions, flags = hits.entries()
-        where = np.searchsorted(docs, hits.ids)
-        inside = (where < len(docs)) & (docs[np.minimum(where, len(docs) - 1)] == hits.ids)
-        keep = inside[owner]
-        if keep.any():
-            flags = flags[keep]
+        which, positions, flags = hits.entries_in(docs)
+        if len(which):
             grade = grade_of(flags)
             if single and not slot.prefix:  # a later part of a compound is a weak match of a word alone
                 grade = np.where(flags & LATER_PART, SECONDARY, grade)
-            keys.append((where[owner[keep]].astype(np.int64) << 32) | positions[keep])
+            keys.append((which.astype(np.int64) << 32) | positions)
             grades.append(grade)
 
     if slot.prefix:

@@ -29,9 +29,8 @@ class Ranked:
     evidence: Evidence
     stored: Optional[StoredParagraph]  # read back for the hits shown
     tier: int  # 0 for a query whose alternatives are not meant together
-    #: Where it stands, (document, ordinal) as one sortable number: the
-    #: last key of the order.
-    place: int = 0
+    #: Where it stands, (document, ordinal): the last key of the order.
+    place: tuple = ("", 0)
     handle: object = None  # what the searcher reads it back with
 
     @property
@@ -50,7 +49,7 @@ def tier(evidence: Evidence, items: int) -> int:
     return (evidence.matched * base + evidence.exact) * base + evidence.primary
 
 
-def order(compiled: Compiled, found: list[tuple[float, Evidence, int, object]]) -> list[Ranked]:
+def order(compiled: Compiled, found: list[tuple[float, Evidence, tuple, object]]) -> list[Ranked]:
     """Candidates (BM25F, evidence, place, handle) in final order."""
     items = len(compiled.items)
     ranked = [Ranked(bm25f, evidence, None, tier(evidence, items) if compiled.tiered else 0, place, handle)

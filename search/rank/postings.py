@@ -16,7 +16,7 @@ from weakref import WeakKeyDictionary
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 
-from ..index.codec import EXACT_LENGTH, exact_length_column, read_field
+from ..index.codec import EXACT_LENGTH, _ranges, exact_length_column, read_field
 
 #: What is read once per open segment reader and kept while it is open.
 _CACHE: "WeakKeyDictionary[object, dict]" = WeakKeyDictionary()
@@ -39,15 +39,18 @@ class TermHits(NamedTuple):
     source: object  # the codec's Postings
     kept: Optional[np.ndarray]  # the live postings among all, None when none is deleted
 
-    def entries(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(posting of each position, position, flags) of the live postings."""
-        positions, flags = self.source.positions(), self.source.flags()
-        owner = np.repeat(np.arange(len(self.source.ids)), self.source.freqs)
-        if self.kept is None:
-            return owner, positions, flags
-        keep = self.kept[owner]
-        renumber = np.cumsum(self.kept) - 1
-        return renumber[owner[keep]], positions[keep], flags[keep]
+    def entries_in(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(index in ``docs`` (sorted), position, flags) of every position
+        of the term in those paragraphs; only their postings are touched."""
+        where = np.searchsorted(self.ids, docs)
+        inside = where < len(self.ids)
+        inside[inside] = self.ids[where[inside]] == docs[inside]
+        chosen = where[inside]
+        if self.kept is not None:  # numbered among all postings, deleted ones too
+            chosen = np.flatnonzero(self.kept)[chosen]
+        counts = self.source.freqs[chosen]
+        at = _ranges(self.source.first_entries()[chosen], counts)
+        return np.repeat(np.flatnonzero(inside), counts), self.source.positions()[at], self.source.flags()[at]
 
 
 EMPTY = TermHits(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), None, None)

@@ -21,7 +21,7 @@ from ..index.documents import decode_spans, read_stored
 from ..index.store import READ_ERRORS, read_guarded
 from ..models import StoredParagraph
 from ..query.tree import Compiled, Everything, Filter
-from .candidates import best, how_many
+from .candidates import best, how_many, places
 from .evaluate import Query, evaluate
 from .evidence import Evidence, gather_segment, locate
 from .filters import values
@@ -89,7 +89,6 @@ class Searcher:
         parts = evaluate(searcher, compiled.tree, filters, notes, query)
         total = sum(len(part) for part in parts)
         chosen = best(parts, how_many(limit, offset))
-        places = self._places(searcher)
         found = []
         for n, part in enumerate(parts):
             mine = sorted(i for p, i in chosen if p is part)
@@ -97,8 +96,10 @@ class Searcher:
                 continue
             docs = part.docs[mine]
             evidence = gather_segment(list(compiled.items), query, n, docs)
+            where = places(part.reader, docs)
             for k, (i, doc) in enumerate(zip(mine, docs.tolist())):
-                found.append((float(part.scores[i]), evidence.evidence(k), int(places[n][doc]), (part.reader, doc)))
+                found.append((float(part.scores[i]), evidence.evidence(k, where=False), where[k],
+                              (part.reader, doc, evidence, k)))
         ranked = order(compiled, found)
         page = ranked[offset:] if limit is None else ranked[offset:offset + limit]
         return total, [_read_back(r) for r in page]
@@ -173,6 +174,6 @@ class Searcher:
 
 def _read_back(r: Ranked) -> Ranked:
     """A hit with its stored paragraph and its evidence in characters."""
-    reader, doc = r.handle
+    reader, doc, evidence, k = r.handle
     stored = read_stored(reader.stored_fields(doc))
-    return Ranked(r.bm25f, locate(r.evidence, decode_spans(stored.spans)), stored, r.tier, r.place)
+    return Ranked(r.bm25f, locate(evidence.evidence(k), decode_spans(stored.spans)), stored, r.tier, r.place)

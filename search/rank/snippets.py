@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from ..models import Match
 
 #: Characters of context a snippet shows around its first match.
@@ -28,8 +30,9 @@ def window(text: str, matches: tuple[Match, ...]) -> tuple[int, int]:
     if len(text) <= BEFORE + AFTER:
         return 0, len(text)
     best_start, best_count = 0, -1
+    starts = sorted(m.start for m in matches)
     for m in matches:
-        count = sum(1 for o in matches if m.start <= o.start < m.start + AFTER)
+        count = bisect_left(starts, m.start + AFTER) - bisect_left(starts, m.start)
         if count > best_count:
             best_start, best_count = m.start, count
     start = max(0, best_start - BEFORE)
