@@ -72,7 +72,9 @@ def as_text(results: Results, style: Style) -> str:
     lines = []
     open_mark, close_mark = style.mark()
     for hit in results.hits:
-        head = f"{hit.rank:>3}. {style.strong(hit.citation)}  {style.dim(f'[{hit.doc} · {hit.lang} · {hit.score:.2f}]')}"
+        # How it matched, when not (only) in the query's own words.
+        how = "".join(f" · {kind}" for kind in hit.how if kind != "literal")
+        head = f"{hit.rank:>3}. {style.strong(hit.citation)}  {style.dim(f'[{hit.doc} · {hit.lang}{how} · {hit.score:.2f}]')}"
         lines.append(head)
         lines.append("     " + snippet(hit.text, hit.matches, open_mark, close_mark))
     first = results.offset + 1
@@ -206,18 +208,24 @@ def render_explanation(explanation, fmt: str) -> str:
         for lang, found in word.lemmas.items():
             how = "dictionary" if found["known"] else "predicted"
             lines.append(f"    {lang}: {', '.join(found['lemmas'])} ({how})")
+    if explanation.expansions:
+        lines.append("other words")
+        for e in explanation.expansions:
+            lang = f"{e['lang']}, " if e["lang"] else ""
+            lines.append(f"  {e['item']} → {e['text']}  ({e['kind']}: {lang}{e['source']})")
     lines.append(f"search  {explanation.compiled}")
     if explanation.tiered:
-        base = explanation.items + 1
-        lines.append(f"ranking by tier: items matched, then items in exact form, then items in their most "
-                     f"likely reading (tier = (matched × {base} + exact) × {base} + likely), then relevance")
+        lines.append("ranking by tier: items matched (in any words, or through the article's title), then "
+                     "matched in the text itself, then not a bare heading, then in the query's own words, "
+                     "then in the text in any words, then in exact form, then in most likely reading; "
+                     "then relevance")
     else:
         lines.append("ranking by relevance (alternatives joined by OR have no tiers)")
     lines.append("score   tier + relevance / (relevance + 1); relevance = BM25F + proximity")
     for hit in explanation.hits:
         terms = ", ".join(f"{field}:{term}" for field, term in hit.terms)
         lines.append(f"  {hit.rank}. {hit.citation}  score {hit.score:.4f}")
-        lines.append(f"     tier {hit.tier}: {hit.items_matched} items matched, {hit.items_exact} in exact form, "
-                     f"{hit.items_likely} in most likely reading")
+        lines.append(f"     tier {hit.tier}: {hit.items_matched} items matched ({', '.join(hit.how)}), "
+                     f"{hit.items_exact} in exact form, {hit.items_likely} in most likely reading")
         lines.append(f"     relevance {hit.relevance} = BM25F {hit.bm25f} + proximity {hit.proximity}; terms {terms}")
     return "\n".join(lines)

@@ -8,6 +8,8 @@ to the ``form`` and ``lemma`` fields and, with their offsets, to the stored
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ..analysis import analyze, encode
 from ..models import Paragraph, StoredParagraph
 
@@ -27,9 +29,20 @@ def to_fields(p: Paragraph) -> dict:
 
 
 def stored_document(stored: dict) -> dict:
-    """A Whoosh document rebuilt from its stored fields, without analysis."""
+    """A Whoosh document rebuilt from its stored fields, without analysing
+    its text again (its titles, a few words, are)."""
     forms, lemmas, _ = stored["analysis"]
-    return {**stored, "form": forms, "lemma": lemmas}
+    meta = stored.get("meta", {})
+    return {**stored, "form": forms, "lemma": lemmas,
+            "context": _titles(meta.get("article_title", ""), meta.get("section", ""), stored.get("lang", ""))}
+
+
+@lru_cache(maxsize=4096)
+def _titles(article_title: str, section: str, lang: str) -> str:
+    """The ``context`` field: the lemmas of the titles a paragraph stands
+    under (the same for every paragraph of an article, so cached)."""
+    text = " ".join(t for t in (article_title, section) if t)
+    return encode(analyze(text, lang))[1] if text else ""
 
 
 def read_stored(fields: dict) -> StoredParagraph:

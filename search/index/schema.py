@@ -17,7 +17,7 @@ from ..analysis.analyze import ALT
 
 #: Bumped whenever the schema or the analysis changes what is indexed; an
 #: index of another version is rebuilt rather than updated.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class SlotTokenizer(Tokenizer):
@@ -55,6 +55,8 @@ def make_schema() -> Schema:
         ordinal=NUMERIC(stored=True, sortable=True),
         lemma=TEXT(analyzer=slots, phrase=True),
         form=TEXT(analyzer=slots, phrase=True),
+        # lemmas of the titles of the article and section a paragraph stands in
+        context=TEXT(analyzer=slots, phrase=False),
         text=STORED(),
         meta=STORED(),  # part, section, title, citation, footnotes, …
         analysis=STORED(),  # forms, lemmas and offsets of every position

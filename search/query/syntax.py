@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Union
 
 from ..analysis.normalize import normalize_text
+from ..analysis.tokenize import tokenize
 from ..errors import QuerySyntaxError
 from ..lang import LABELS, OPERATORS
 from ..models import KINDS
@@ -218,3 +219,15 @@ def parse(query: str) -> Node:
     if len(text) > MAX_QUERY:
         raise QuerySyntaxError(query, f"the query is longer than {MAX_QUERY} characters")
     return _Parser(text).parse()
+
+
+def words(node: Node, negated: bool = True) -> list[str]:
+    """The words of a syntax tree, in order, operators and filters left
+    out; without ``negated``, only the words a paragraph should have."""
+    if isinstance(node, (Word, Phrase)):
+        return [t.text for t in tokenize(node.text)] if not getattr(node, "prefix", False) else []
+    if isinstance(node, Not):
+        return words(node.child) if negated else []
+    if isinstance(node, Filter):
+        return []
+    return [w for child in node.children for w in words(child, negated)]

@@ -22,13 +22,21 @@ PROXIMITY = 4.0
 
 @dataclass(frozen=True)
 class Evidence:
-    matched: int  # items found
+    matched: int  # items found, in their own words or others
     exact: int  # items found in the query's own form
     proximity: float
     spans: tuple[tuple[int, int], ...]  # character spans to highlight
     #: Every occurrence of an item: (start, end, item index, exact form).
     occurrences: tuple[tuple[int, int, int, bool], ...] = ()
     primary: int = 0  # items found in their exact form or most likely reading
+    literal: int = 0  # items found in their own words (any form)
+    direct: int = 0  # items found in the text itself, in any words (not only in its titles)
+    #: How items were found: "literal", "translation", "synonym", "structure".
+    how: tuple[str, ...] = ()
+
+
+#: How an item may be found, in the order ranking prefers them.
+HOW = ("literal", "translation", "synonym", "structure")
 
 
 EXACT, PRIMARY, SECONDARY = 3, 2, 1
@@ -80,27 +88,61 @@ def _occurrences(item: Item, text: StoredText) -> list[tuple[int, int, int]]:
     return found
 
 
-def gather(items: list[Item], stored) -> Evidence:
-    """The evidence a paragraph (its stored analysis) gives for the items."""
+def _alternative_occurrences(slots: tuple[frozenset[str], ...], text: StoredText) -> list[tuple[int, int]]:
+    """(first position, last position) of every place where other words for
+    an item stand: lemma sets word by word."""
+    n = len(slots)
+    found = []
+    for i in text.where(slots[0]):
+        if i + n <= len(text) and all(slots[k].intersection(text.position(i + k).lemmas) for k in range(n)):
+            found.append((i, i + n - 1))
+    return found
+
+
+def _in_titles(item: Item, titles) -> bool:
+    """Whether every word of an item is among the lemmas of the titles a
+    paragraph stands under."""
+    lemmas = {lemma for pos in titles for lemma in pos.lemmas}
+    return all(slot.lemmas & lemmas for slot in item.slots if slot.lemmas) and any(s.lemmas for s in item.slots)
+
+
+def gather(items, stored, titles=()) -> Evidence:
+    """The evidence a paragraph (its stored analysis) gives for the items;
+    ``titles`` are the word positions of the titles of the article and
+    section it stands in."""
     text = StoredText(stored)
     spans: list[tuple[int, int]] = []
     firsts: list[tuple[int, int]] = []  # (position, item index) for proximity
     found: list[tuple[int, int, int, bool]] = []
-    matched = exact = primary = 0
+    matched = literal = exact = primary = 0
+    how: set[str] = set()
     for index, item in enumerate(items):
         occ = _occurrences(item, text)
-        if not occ:
-            continue
-        best = max(grade for _, _, grade in occ)
+        if occ:
+            best = max(grade for _, _, grade in occ)
+            literal += 1
+            exact += best == EXACT
+            primary += best >= PRIMARY
+            how.add("literal")
+        else:
+            occ = []
+            for alternative in item.alternatives:
+                places = _alternative_occurrences(alternative.slots, text)
+                occ += [(first, last, 0) for first, last in places]
+                how.update([alternative.kind] if places else [])
+            if not occ:
+                if item.structure and titles and _in_titles(item, titles):
+                    matched += 1
+                    how.add("structure")
+                continue
         matched += 1
-        exact += best == EXACT
-        primary += best >= PRIMARY
         for first, last, grade in occ:
             spans.extend((text.position(j).start, text.position(j).end) for j in range(first, last + 1))
             firsts.append((first, index))
             found.append((text.position(first).start, text.position(last).end, index, grade == EXACT))
-    return Evidence(matched, exact, _proximity(firsts, matched), tuple(sorted(set(spans))),
-                    tuple(sorted(found)), primary)
+    in_text = len({index for _, index in firsts})
+    return Evidence(matched, exact, _proximity(firsts, in_text), tuple(sorted(set(spans))),
+                    tuple(sorted(found)), primary, literal, in_text, tuple(k for k in HOW if k in how))
 
 
 def _proximity(occurrences: list[tuple[int, int]], matched: int) -> float:

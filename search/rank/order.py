@@ -1,9 +1,14 @@
 """The final order of hits, and the score that states it.
 
-Candidates are ordered by the evidence users expect to count first (every
-query item held, then the items in their exact form, then in their most
-likely reading: the *tier*), then by relevance (BM25F plus the proximity
-bonus), then by document and place.  The score every output carries is
+Candidates are ordered by the evidence users expect to count first, the
+*tier*: every query item held (in its own words, in the other language's,
+in a synonym, or in the title of the article or section the paragraph
+stands in), then a paragraph that holds one in its text before one that
+holds them only through its titles, then a substantive paragraph before a
+bare heading, then items held in the query's own words (so a translation never outranks a literal
+match of the same coverage), then in the text itself rather than only in
+its titles, then in their exact form, then in their most likely reading.  Then by relevance (BM25F plus the proximity bonus), then by
+document and place.  The score every output carries is
 that order as one number, ``tier + relevance / (relevance + 1)``: its
 integer part is the tier and its fraction grows with relevance, so scores
 never rise down a list (which is what TREC tools sort by) and each says
@@ -13,7 +18,9 @@ where its ranking came from (``search explain`` shows the parts).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
+from ..analysis import analyze
 from ..models import Hit, StoredParagraph
 from ..query.tree import Compiled
 from .evidence import Evidence, gather
@@ -38,11 +45,26 @@ class Ranked:
         return self.tier + self.relevance / (self.relevance + 1)
 
 
-def tier(evidence: Evidence, items: int) -> int:
-    """Items held, then held in exact form, then in most likely reading, as
-    one number (each count is at most ``items``)."""
-    base = items + 1
-    return (evidence.matched * base + evidence.exact) * base + evidence.primary
+def tier(evidence: Evidence, items: int, heading: bool) -> int:
+    """Items held, then held in the text itself at all (not only through
+    its titles), then not a bare heading, then items held in the query's own
+    words, then in the text in any words, then in exact form, then in most
+    likely reading, as one number (each count is at most ``items``)."""
+    level = (evidence.matched * 2 + (evidence.direct > 0)) * 2 + (not heading)
+    for count in (evidence.literal, evidence.direct, evidence.exact, evidence.primary):
+        level = level * (items + 1) + count
+    return level
+
+
+@lru_cache(maxsize=4096)
+def title_positions(text: str, lang: str) -> tuple:
+    """The word positions of the titles a paragraph stands under."""
+    return tuple(analyze(text, lang)) if text else ()
+
+
+def titles_of(stored: StoredParagraph) -> tuple:
+    p = stored.paragraph
+    return title_positions(" ".join(t for t in (p.article_title, p.section) if t), p.lang)
 
 
 def order(compiled: Compiled, found: list[tuple[float, StoredParagraph]]) -> list[Ranked]:
@@ -50,8 +72,9 @@ def order(compiled: Compiled, found: list[tuple[float, StoredParagraph]]) -> lis
     items = len(compiled.items)
     ranked = []
     for bm25f, stored in found:
-        evidence = gather(compiled.items, stored.analysis)
-        ranked.append(Ranked(bm25f, evidence, stored, tier(evidence, items) if compiled.tiered else 0))
+        evidence = gather(compiled.items, stored.analysis, titles_of(stored))
+        level = tier(evidence, items, stored.paragraph.kind == "heading") if compiled.tiered else 0
+        ranked.append(Ranked(bm25f, evidence, stored, level))
     ranked.sort(key=lambda r: (-r.tier, -r.relevance, r.stored.paragraph.doc, r.stored.paragraph.ordinal))
     return ranked
 
@@ -62,5 +85,5 @@ def to_hit(rank: int, r: Ranked) -> Hit:
     return Hit(
         rank=rank, score=r.score, id=p.id, doc=p.doc, title=p.title, citation=p.citation, part=p.part,
         section=p.section, article=p.article, paragraph=p.paragraph, kind=p.kind, lang=p.lang,
-        text=p.text, matches=matches, snippet=snippet(p.text, matches),
+        text=p.text, matches=matches, snippet=snippet(p.text, matches), how=r.evidence.how,
     )

@@ -31,6 +31,7 @@ class Searcher:
         self._ix = None
         self._generation = None
         self._searcher = None
+        self._spellers: dict = {}  # by extra words, for the open searcher
         self._lock = threading.Lock()
 
     def close(self) -> None:
@@ -60,6 +61,7 @@ class Searcher:
             # Whoosh itself retries when a commit elsewhere deletes a file of
             # the generation it is opening.
             self._searcher = self._ix.searcher()
+            self._spellers = {}
         return self._searcher
 
     def _guarded(self, read, *args):
@@ -103,3 +105,35 @@ class Searcher:
 
     def count(self) -> int:
         return self._guarded(lambda: self._current().doc_count())
+
+    def holds(self, field: str, texts) -> bool:
+        """Whether the index holds any of the terms in ``field``."""
+        def read():
+            reader = self._current().reader()
+            return any(reader.doc_frequency(field, text) for text in texts)
+
+        return bool(texts) and self._guarded(read)
+
+    def matches_any(self, tree) -> bool:
+        """Whether any paragraph matches a query tree."""
+        def read():
+            return any(part.scores for part in evaluate(self._current(), tree))
+
+        return self._guarded(read)
+
+    def speller(self, extra: tuple[str, ...] = ()):
+        """A speller over the index's lemmas and forms (with their paragraph
+        counts) and ``extra`` words, built on first use and kept while the
+        index is unchanged."""
+        from ..analysis.spelling import Speller
+
+        def read():
+            self._current()
+            if extra not in self._spellers:
+                reader = self._searcher.reader()
+                vocabulary = [(raw.decode("utf-8"), info.doc_frequency())
+                              for field in ("lemma", "form") for raw, info in reader.iter_field(field)]
+                self._spellers[extra] = Speller(vocabulary, extra=extra)
+            return self._spellers[extra]
+
+        return self._guarded(read)

@@ -12,11 +12,12 @@ from typing import Iterable, Sequence
 from ..morph import lemmas
 from ..normalize import fold_word
 from ..tokenize import tokenize
-from ...lang import LANGS
+from ...lang import LANGS, STOP_WORDS
 from .cognates import cognates, other
 from .dix import dix_langs, read_dix
 from .tables import COLUMNS, LEGAL, data_file, read_pairs
 
+_STOP = frozenset().union(*STOP_WORDS.values())
 #: Where an equivalent comes from, in the order equivalents are listed.
 SOURCES = ("legal", "user", "cognate")
 
@@ -164,11 +165,14 @@ class Lexicon:
         self._load()
         slots = [frozenset((p,)) if isinstance(p, str) else frozenset(p) for p in positions]
         out: list[PhraseMatch] = []
-        for start, slot in enumerate(slots):
-            for lemma in sorted(slot):
+        # Stop words are skipped on both sides: a query drops them ("вступление
+        # в силу" is searched as "вступление силу"), a phrase keeps them.
+        content = [i for i, slot in enumerate(slots) if not (slot and _STOP.issuperset(slot))]
+        for k, start in enumerate(content):
+            for lemma in sorted(slots[start]):
                 for found, term, source in self._phrases[lang].get(lemma, ()):
-                    stop = start + len(found.lemmas)
-                    if stop <= len(slots) and all(
-                            slots[start + i] & set(word) for i, word in enumerate(found.lemmas)):
-                        out.append(PhraseMatch(start, stop, found, term, source))
+                    words = [w for w in found.lemmas if not _STOP.issuperset(w)]
+                    places = content[k:k + len(words)]
+                    if len(places) == len(words) and all(slots[i] & set(w) for i, w in zip(places, words)):
+                        out.append(PhraseMatch(start, places[-1] + 1, found, term, source))
         return tuple(dict.fromkeys(out))
