@@ -210,3 +210,16 @@ def test_explain_shows_the_analysis_of_each_word(page):
     assert "злочинний" in page.locator("#results").text_content()
     assert "lemma:група" in page.locator(".explain code").nth(1).text_content()
     assert address(page)["view"] == "explain"
+
+
+def test_the_instrument_filter_is_there_exactly_when_the_engine_takes_it(page):
+    search(page, "держава")
+    described = api(page, "/openapi.json")["paths"]["/api/search"]["get"]["parameters"]
+    offered = "part" in {p["name"] for p in described}
+    assert page.locator("#part-filter").is_visible() == offered
+    if offered:
+        page.fill("#part", "Конвенція")
+        page.press("#part", "Enter")
+        settle(page)
+        assert address(page)["part"] == "Конвенція"
+        assert all(c.startswith("Конвенція") for c in page.locator(".hit .citation").all_text_contents())

@@ -14,7 +14,6 @@ import sys
 import threading
 import time
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -109,6 +108,24 @@ def test_part_is_offered_exactly_when_the_engine_takes_it(client):
     else:
         assert "part" not in offered
         assert "unknown parameter 'part'" in assert_error(response, 400, "bad_parameter")["error"]
+
+
+class PagingEngine(Engine):
+    """An engine whose search takes ``offset`` and ``part`` (and ignores them)."""
+
+    def search(self, query, *, offset=0, part=None, **options):
+        self.asked = {"offset": offset, "part": part}
+        return super().search(query, **options)
+
+
+def test_offset_and_part_go_to_an_engine_that_takes_them(bundled_index):
+    engine = PagingEngine(bundled_index)
+    with TestClient(create_app(engine)) as c:
+        data = c.get("/api/search", params={"q": "група", "offset": 5, "part": "Конвенція"}).json()
+        assert engine.asked == {"offset": 5, "part": "Конвенція"}
+        assert data["hits"][0]["rank"] == 1  # the engine pages, not the server
+        described = c.get("/openapi.json").json()["paths"]["/api/search"]["get"]["parameters"]
+        assert {"offset", "part"} <= {p["name"] for p in described}
 
 
 def test_kwic_counts_all_lines_and_sorts_them(client, engine):

@@ -37,6 +37,11 @@ DOC = Param("doc", str, "Only paragraphs of this document (its id, as in a hit's
 PART = Param("part", str, "Only paragraphs of this instrument (a hit's part, e.g. Конвенція).")
 EXACT = Param("exact", bool, "Match the words as typed, without other inflections.", default=False)
 FILTERS = (LANG, DOC, PART, EXACT)
+OFFSET = Param("offset", int, "Hits to skip: the page starts after them.", default=0, low=0, high=MAX_OFFSET)
+WIDTH = Param("width", int, "Characters of context on each side.", default=40, low=5, high=200)
+SORT = Param("sort", str, "Order of the lines.", default="doc", choices=("doc", "left", "right", "form"))
+STOP_WORDS = Param("all", bool, "Keep stop words, numbers and single letters.", default=False,
+                   keyword="stop_words")
 
 
 def limit(default: int, high: int, keyword: Optional[str] = "") -> Param:
@@ -144,12 +149,6 @@ class Endpoint:
         accepted = inspect.signature(getattr(engine, self.method)).parameters
         return tuple(p for p in self.params if p.sets in (None, "offset") or p.sets in accepted)
 
-
-OFFSET = Param("offset", int, "Hits to skip: the page starts after them.", default=0, low=0, high=MAX_OFFSET)
-WIDTH = Param("width", int, "Characters of context on each side.", default=40, low=5, high=200)
-SORT = Param("sort", str, "Order of the lines.", default="doc", choices=("doc", "left", "right", "form"))
-STOP_WORDS = Param("all", bool, "Keep stop words, numbers and single letters.", default=False,
-                   keyword="stop_words")
 
 ENDPOINTS = (
     Endpoint("/api/search", "The best paragraphs for a query: the object of `search query --format json`.",

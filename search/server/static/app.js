@@ -350,10 +350,9 @@ document.addEventListener("DOMContentLoaded", async () => {
     event.preventDefault();
     go(readControls());
   });
-  for (const name of ["lang", "doc", "exact"]) {
+  for (const name of ["lang", "doc", "part", "exact"]) {
     $(name).addEventListener("change", () => { const s = readControls(); if (s.q) go(s); });
   }
-  $("part").addEventListener("change", () => { const s = readControls(); if (s.q) go(s); });
   for (const button of document.querySelectorAll("#views button")) {
     button.addEventListener("click", () => go({...readControls(), view: button.dataset.view}));
   }
