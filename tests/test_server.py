@@ -341,6 +341,13 @@ def test_serve_on_a_busy_port_fails_in_one_line(bundled_index):
     assert result.exit_code == 1 and result.stderr.startswith(f"search: cannot listen on 127.0.0.1:{port}")
 
 
+def test_the_listening_socket_names_tcp_so_that_answers_are_not_held_back():
+    # asyncio turns Nagle's algorithm off only on sockets made with
+    # IPPROTO_TCP; without it each kept-alive answer waits 40 ms.
+    with listen("127.0.0.1", 0) as sock:
+        assert sock.proto == socket.IPPROTO_TCP
+
+
 def test_search_serve_says_where_it_listens_and_stops_on_ctrl_c(bundled_index):
     proc = subprocess.Popen([sys.executable, "-m", "search", "serve", "--index", str(bundled_index), "--port", "0"],
                             stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,

@@ -37,11 +37,22 @@ def create_app(engine, **options):
 
 
 def listen(host: str, port: int) -> socket.socket:
-    """A socket listening on ``host``:``port`` (0: any free port)."""
+    """A socket listening on ``host``:``port`` (0: any free port).
+
+    Made with the protocol named, as asyncio wants it to switch Nagle's
+    algorithm off on each connection (``socket.create_server`` leaves the
+    protocol 0, and every answer on a kept-alive connection then waits
+    40 ms for the client's delayed acknowledgement)."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM,
+                         socket.IPPROTO_TCP)
     try:
-        return socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(128)
     except OSError as exc:
+        sock.close()
         raise SearchError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    return sock
 
 
 def serve(engine, *, host: str = "127.0.0.1", port: int = 8000, cors: Optional[str] = None,
