@@ -18,7 +18,7 @@ from contextlib import contextmanager
 import pytest
 from click.testing import CliRunner
 
-from search import Engine
+from search import Engine, errors
 from search.cli import main
 
 from .conftest import ROOT
@@ -259,9 +259,15 @@ class SlowEngine(Engine):
         return super().search(query, **options)
 
 
-class BrokenEngine(Engine):
+class FailingEngine(Engine):
+    """An engine whose info() raises the error it is given."""
+
+    def __init__(self, path, error: Exception) -> None:
+        super().__init__(path)
+        self.error = error
+
     def info(self):
-        raise RuntimeError("a bug, with a secret /home/path in it")
+        raise self.error
 
 
 def test_a_slow_call_is_answered_503_within_the_time_limit(bundled_index):
@@ -271,8 +277,21 @@ def test_a_slow_call_is_answered_503_within_the_time_limit(bundled_index):
         assert time.monotonic() - started < 1.2 and "0.3 s" in data["error"]
 
 
+@pytest.mark.parametrize("error, status, code", [
+    (errors.UsageError("an argument the engine cannot take"), 400, "bad_parameter"),
+    (errors.IndexDamagedError("index at x cannot be read"), 503, "index_damaged"),
+    (errors.NotAnIndexError("x holds files that are not an index"), 503, "not_an_index"),
+    (errors.IndexLockedError("locked by PID 1"), 503, "index_locked"),
+    (errors.SearchError("something the message explains"), 500, "search_error"),
+])
+def test_each_engine_error_has_its_status(bundled_index, error, status, code):
+    with TestClient(create_app(FailingEngine(bundled_index, error))) as c:
+        assert assert_error(c.get("/api/info"), status, code)["error"] == str(error)
+
+
 def test_an_unexpected_error_is_500_json_without_details(bundled_index, caplog):
-    with TestClient(create_app(BrokenEngine(bundled_index)), raise_server_exceptions=False) as c:
+    failing = FailingEngine(bundled_index, RuntimeError("a bug, with a secret /home/path in it"))
+    with TestClient(create_app(failing), raise_server_exceptions=False) as c:
         data = assert_error(c.get("/api/info"), 500, "internal")
     assert "secret" not in data["error"] and "RuntimeError" in caplog.text
 

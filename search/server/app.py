@@ -26,7 +26,8 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from ..errors import IndexDamagedError, IndexLockedError, IndexMissingError, QuerySyntaxError, SearchError
+from ..errors import (IndexDamagedError, IndexLockedError, IndexMissingError, NotAnIndexError,
+                      QuerySyntaxError, SearchError, UsageError)
 from .openapi import document
 from .params import BadParameter, parse
 from .routes import ENDPOINTS, MAX_BODY, Endpoint, TooLarge
@@ -49,9 +50,11 @@ ERRORS = (
     (TooLarge, 413, "too_large"),
     (BadParameter, 400, "bad_parameter"),
     (QuerySyntaxError, 400, "bad_query"),
+    (UsageError, 400, "bad_parameter"),
     (BadHost, 400, "bad_host"),
     (IndexMissingError, 503, "index_missing"),
     (IndexDamagedError, 503, "index_damaged"),
+    (NotAnIndexError, 503, "not_an_index"),
     (IndexLockedError, 503, "index_locked"),
     (Overtime, 503, "timeout"),
     (SearchError, 500, "search_error"),
