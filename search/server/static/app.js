@@ -148,8 +148,9 @@ const VIEWS = {
     render(data, s) {
       const shown = data.hits.length;
       const first = data.offset + 1;
-      setStatus(data.total ? `${first}–${data.offset + shown} of ${data.total} matching paragraphs · ${data.took_ms} ms`
-                           : `No paragraphs match ${s.q}`);
+      setStatus(!data.total ? `No paragraphs match ${s.q}`
+                : shown ? `${first}–${data.offset + shown} of ${data.total} matching paragraphs · ${data.took_ms} ms`
+                : `Page ${s.page} is past the last one: ${data.total} paragraphs match`);
       data.hits.forEach((hit) => hit.part && $("parts").append(el("option", {value: hit.part})));
       dedupeParts();
       showPager(s, data.total);
