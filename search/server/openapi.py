@@ -9,11 +9,13 @@ ERROR = {"type": "object", "required": ["error", "code"],
          "properties": {"error": {"type": "string", "description": "One line for people."},
                         "code": {"type": "string", "description": "bad_query, bad_parameter, not_found, "
                                  "too_large, index_missing, index_damaged, timeout, …"}}}
-RESULTS = {"type": "object", "description": "The object of `search query --format json`, plus the page's "
-           "offset and the time taken.",
+RESULTS = {"type": "object", "description": "The object of `search query --format json`, plus the time taken.",
            "properties": {"query": {"type": "string"}, "total": {"type": "integer"},
-                          "offset": {"type": "integer"}, "took_ms": {"type": "number"},
-                          "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}}}}
+                          "offset": {"type": "integer"},
+                          "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+                          "notes": {"type": "array", "items": {"type": "string"},
+                                    "description": "A filter value the index does not hold, and the closest."},
+                          "took_ms": {"type": "number"}}}
 HIT = {"type": "object", "description": "`matches` holds [start, end) offsets of the matched words in `text`.",
        "properties": {name: {} for name in HIT_FIELDS + ("id", "part", "section", "kind", "matches")}}
 STATUSES = {"400": "A bad query or parameter.", "413": "The body or batch is too large.",

@@ -8,13 +8,13 @@ the way the command line's ``--format json`` does.
 
 from __future__ import annotations
 
-import dataclasses
 import inspect
 import io
 import json
 from dataclasses import dataclass
 from typing import Callable, Optional
 
+from ..lang import LABELS
 from ..render import BatchWriter, render, render_terms
 from .params import BadParameter, Param, keywords
 
@@ -22,6 +22,7 @@ MAX_QUERY_CHARS = 1000
 MAX_LIMIT = 100
 MAX_OFFSET = 1000
 MAX_LINES = 2000  # concordance lines in one answer
+MAX_KWIC_OFFSET = 100_000
 MAX_BATCH = 100  # queries in one batch
 MAX_BODY = 256 * 1024  # bytes of a batch body
 
@@ -30,14 +31,13 @@ class TooLarge(BadParameter):
     """A request body or batch over its bound."""
 
 
-Q = Param("q", str, "The query: words, \"phrases\", AND/OR/NOT, prefix*, lang:/doc:/article: filters.",
+Q = Param("q", str, "The query: words, \"phrases\", AND/OR/NOT, prefix*, lang:/doc:/part:/article: filters.",
           required=True, max_chars=MAX_QUERY_CHARS, keyword=None)
-LANG = Param("lang", str, "Only paragraphs in this language.", choices=("uk", "ru", "other"))
+LANG = Param("lang", str, "Only paragraphs in this language.", choices=LABELS)
 DOC = Param("doc", str, "Only paragraphs of this document (its id, as in a hit's doc).")
-PART = Param("part", str, "Only paragraphs of this instrument (a hit's part, e.g. Конвенція).")
+PART = Param("part", str, "Only paragraphs of the instrument named by these words (a hit's part, e.g. Конвенція).")
 EXACT = Param("exact", bool, "Match the words as typed, without other inflections.", default=False)
 FILTERS = (LANG, DOC, PART, EXACT)
-OFFSET = Param("offset", int, "Hits to skip: the page starts after them.", default=0, low=0, high=MAX_OFFSET)
 WIDTH = Param("width", int, "Characters of context on each side.", default=40, low=5, high=200)
 SORT = Param("sort", str, "Order of the lines.", default="doc", choices=("doc", "left", "right", "form"))
 STOP_WORDS = Param("all", bool, "Keep stop words, numbers and single letters.", default=False,
@@ -48,6 +48,11 @@ def limit(default: int, high: int, keyword: Optional[str] = "") -> Param:
     return Param("limit", int, "How many to answer.", default=default, low=1, high=high, keyword=keyword)
 
 
+def offset(high: int, keyword: Optional[str] = "") -> Param:
+    return Param("offset", int, "How many to skip: the page starts after them.", default=0, low=0, high=high,
+                 keyword=keyword)
+
+
 def top(default: int, help: str) -> Param:
     return Param("top", int, help, default=default, low=1, high=MAX_LIMIT)
 
@@ -55,26 +60,16 @@ def top(default: int, help: str) -> Param:
 # -- the endpoint functions (run in a worker thread) ----------------------------
 
 def search(engine, values: dict, params: tuple[Param, ...]) -> dict:
-    results = _paged_search(engine, values["q"], **keywords(params, values))
-    data = json.loads(render(results, "json"))  # the CLI's object, field for field
-    data.setdefault("offset", getattr(results, "offset", values["offset"]))
-    return data
-
-
-def _paged_search(engine, query: str, **options):
-    """Engine.search, paged by the engine when it takes ``offset``; until it
-    does, by asking for the hits before the page too and leaving them out."""
-    if "offset" in inspect.signature(engine.search).parameters:
-        return engine.search(query, **options)
-    offset = options.pop("offset", 0)
-    results = engine.search(query, **{**options, "limit": options.get("limit", 10) + offset})
-    return dataclasses.replace(results, hits=results.hits[offset:])
+    results = engine.search(values["q"], **keywords(params, values))
+    return json.loads(render(results, "json"))  # the CLI's object, field for field
 
 
 def kwic(engine, values: dict, params: tuple[Param, ...]) -> dict:
+    # All lines are asked for, and the page cut here, to tell their total.
     found = engine.concordance(values["q"], **keywords(params, values))
-    return {"query": values["q"], "total": len(found),
-            "lines": [line.to_dict() for line in found[:values["limit"]]]}
+    page = found[values["offset"]:values["offset"] + values["limit"]]
+    return {"query": values["q"], "total": len(found), "offset": values["offset"],
+            "lines": [line.to_dict() for line in page]}
 
 
 def stats(engine, values: dict, params: tuple[Param, ...]) -> dict:
@@ -144,17 +139,17 @@ class Endpoint:
 
     def offered(self, engine) -> tuple[Param, ...]:
         """The parameters this engine can honour: an option the Engine's
-        method does not take yet is not offered (``offset`` excepted, which
-        the search endpoint pages itself meanwhile)."""
+        method does not take (an older engine's) is not offered."""
         accepted = inspect.signature(getattr(engine, self.method)).parameters
-        return tuple(p for p in self.params if p.sets in (None, "offset") or p.sets in accepted)
+        return tuple(p for p in self.params if p.sets is None or p.sets in accepted)
 
 
 ENDPOINTS = (
     Endpoint("/api/search", "The best paragraphs for a query: the object of `search query --format json`.",
-             "search", (Q, limit(10, MAX_LIMIT), OFFSET) + FILTERS, search),
+             "search", (Q, limit(10, MAX_LIMIT), offset(MAX_OFFSET)) + FILTERS, search),
     Endpoint("/api/kwic", "Every occurrence of any form of a word or phrase, in context.",
-             "concordance", (Q, WIDTH, SORT, limit(200, MAX_LINES, keyword=None)) + FILTERS, kwic),
+             "concordance", (Q, WIDTH, SORT, limit(200, MAX_LINES, keyword=None),
+                             offset(MAX_KWIC_OFFSET, keyword=None)) + FILTERS, kwic),
     Endpoint("/api/stats", "Occurrences of a term: in total, per form, per document and per article.",
              "term_stats", (Q, top(10, "Documents and articles to list.")) + FILTERS, stats),
     Endpoint("/api/terms", "The most frequent lemmas.",

@@ -151,10 +151,9 @@ const VIEWS = {
       setStatus(!data.total ? `No paragraphs match ${s.q}`
                 : shown ? `${first}–${data.offset + shown} of ${data.total} matching paragraphs · ${data.took_ms} ms`
                 : `Page ${s.page} is past the last one: ${data.total} paragraphs match`);
-      data.hits.forEach((hit) => hit.part && $("parts").append(el("option", {value: hit.part})));
-      dedupeParts();
       showPager(s, data.total);
-      return el("div", {class: "hits"}, ...data.hits.map(hitView));
+      return el("div", {class: "hits"}, ...(data.notes || []).map((note) => el("p", {class: "note"}, note)),
+                ...data.hits.map(hitView));
     },
   },
   kwic: {
@@ -188,17 +187,19 @@ const VIEWS = {
     path: "/api/explain",
     params: (s) => ({q: s.q, limit: 5}),
     render(data) {
-      setStatus(data.tiered ? "Ranked by items matched, then exact forms, then most likely readings, then score"
-                            : "Ranked by score (alternatives joined by OR)");
+      setStatus(data.tiered ? "Ranked by tier (items matched, then in exact form, then in their most likely "
+                              + "reading), then relevance = BM25F + proximity"
+                            : "Ranked by relevance (alternatives joined by OR have no tiers)");
       const lemmas = (w, lang) => `${w.lemmas[lang].lemmas.join(", ")} (${w.lemmas[lang].known ? "dictionary" : "predicted"})`;
       return el("div", {class: "explain"},
         el("dl", {}, el("dt", {}, "Parsed"), el("dd", {}, el("code", {}, data.tree)),
-           el("dt", {}, "Whoosh query"), el("dd", {}, el("code", {}, data.whoosh_query))),
+           el("dt", {}, "Searched"), el("dd", {}, el("code", {}, data.compiled))),
         table(["Word", "Forms", "Ukrainian lemmas", "Russian lemmas"],
               data.words.map((w) => [w.word, w.forms.join(", "), lemmas(w, "uk"), lemmas(w, "ru")])),
-        table(["#", "Citation", "Score", "BM25F", "Proximity", "Items", "Exact", "Terms"],
-              data.hits.map((h) => [String(h.rank), h.citation, String(h.score), String(h.bm25f), String(h.proximity),
-                                    String(h.items_matched), String(h.items_exact),
+        table(["#", "Citation", "Score", "Tier", "Matched", "Exact", "Likely", "BM25F", "Proximity", "Terms"],
+              data.hits.map((h) => [String(h.rank), h.citation, h.score.toFixed(4), String(h.tier),
+                                    String(h.items_matched), String(h.items_exact), String(h.items_likely),
+                                    String(h.bm25f), String(h.proximity),
                                     h.terms.map(([field, term]) => `${field}:${term}`).join(" ")])));
     },
   },
@@ -241,6 +242,7 @@ async function loadDescription() {
   try {
     const info = await api("/api/info", {});
     for (const doc of Object.keys(info.docs).sort()) $("doc").append(el("option", {value: doc}, doc));
+    for (const part of Object.keys(info.parts || {}).filter(Boolean).sort()) $("parts").append(el("option", {value: part}));
   } catch { /* no index yet: the search says so */ }
 }
 
@@ -295,13 +297,6 @@ function setStatus(text) { $("status").textContent = text; }
 function showError(message) {
   $("error").textContent = message.split("\n")[0];
   $("error").hidden = false;
-}
-
-function dedupeParts() {
-  const seen = new Set();
-  for (const option of [...$("parts").options]) {
-    if (seen.has(option.value)) option.remove(); else seen.add(option.value);
-  }
 }
 
 function showPager(s, total) {
