@@ -382,11 +382,12 @@ def explain(text, index_path, lang, doc, part, exact, limit, fmt):
               help="Port to listen on (0: any free one).")
 @click.option("--cors", metavar="ORIGIN", help="Let pages of this origin call the API (off by default).")
 def serve(index_path, host, port, cors):
-    """Serve the research web page and the JSON API over the index.
+    """Serve the research web page and the JSON API over the index, at
+    http://127.0.0.1:8000/ by default, until Ctrl-C.
 
     \b
     Example:
-      search serve --port 8000     # then open http://127.0.0.1:8000/
+      search serve --index indexes/laws --port 8080
     """
     from .engine import Engine
     from .server import check_installed, serve as run
