@@ -410,6 +410,31 @@ def explain(text, index_path, lang, doc, part, exact, translate, synonyms, lexic
                                                   **_expansion(translate, synonyms, lexicon)), fmt))
 
 
+@main.command()
+@index_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (loopback: only this machine).")
+@click.option("--port", "-p", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0: any free one).")
+@click.option("--cors", metavar="ORIGIN", help="Let pages of this origin call the API (off by default).")
+def serve(index_path, host, port, cors):
+    """Serve the research web page and the JSON API over the index, at
+    http://127.0.0.1:8000/ by default, until Ctrl-C.
+
+    \b
+    Example:
+      search serve --index indexes/laws --port 8080
+    """
+    from .engine import Engine
+    from .server import check_installed, serve as run
+
+    check_installed()
+    engine = Engine.open(index_path)
+    if index_path is None:
+        _keep_default_index_current(engine)
+    run(engine, host=host, port=port, cors=cors, say=_say)
+
+
 class _nullcontext:
     """A stand-in for the progress bar when stderr is not a terminal."""
 
