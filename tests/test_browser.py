@@ -209,7 +209,8 @@ def test_explain_shows_the_analysis_of_each_word(page):
     settle(page)
     assert "злочинний" in page.locator("#results").text_content()
     assert "lemma:група" in page.locator(".explain code").nth(1).text_content()
-    assert page.locator(".explain tbody").nth(1).locator("tr").count() == 5
+    assert page.locator(".explain tbody").last.locator("tr").count() == 5
+    assert page.locator(".expansions tbody tr").count() > 0  # группа, the Russian equivalent
     assert address(page)["view"] == "explain"
 
 
@@ -223,3 +224,18 @@ def test_the_instrument_filter_offers_the_index_instruments_and_narrows_the_hits
     assert address(page)["part"] == "торгівлі людьми"
     citations = page.locator(".hit .citation").all_text_contents()
     assert citations and all(c.startswith("Протокол про попередження") for c in citations)
+
+
+def test_a_suggestion_is_a_link_and_other_words_are_marked(page):
+    search(page, "конвенцыя")
+    suggestion = page.locator(".suggestion a")
+    assert suggestion.inner_text() == "конвенція"
+    assert page.locator(".hit").count() == 0  # nothing was searched in its place
+    suggestion.click()
+    settle(page)
+    assert parse_qs(urlsplit(page.url).query)["q"] == ["конвенція"] and page.locator(".hit").count() > 0
+    search(page, "конфискация имущества")
+    assert page.locator(".hit .how", has_text="translation").count() > 0
+    page.uncheck("#translate")
+    settle(page)
+    assert "translate=0" in page.url and page.locator(".hit").count() == 0

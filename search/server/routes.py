@@ -36,8 +36,11 @@ Q = Param("q", str, "The query: words, \"phrases\", AND/OR/NOT, prefix*, lang:/d
 LANG = Param("lang", str, "Only paragraphs in this language.", choices=LABELS)
 DOC = Param("doc", str, "Only paragraphs of this document (its id, as in a hit's doc).")
 PART = Param("part", str, "Only paragraphs of the instrument named by these words (a hit's part, e.g. Конвенція).")
-EXACT = Param("exact", bool, "Match the words as typed, without other inflections.", default=False)
-FILTERS = (LANG, DOC, PART, EXACT)
+EXACT = Param("exact", bool, "Match the words as typed, without other inflections, translations or synonyms.",
+              default=False)
+TRANSLATE = Param("translate", bool, "Also find the words' equivalents in the other language (Ukrainian, Russian).",
+                  default=True)
+FILTERS = (LANG, DOC, PART, EXACT, TRANSLATE)
 WIDTH = Param("width", int, "Characters of context on each side.", default=40, low=5, high=200)
 SORT = Param("sort", str, "Order of the lines.", default="doc", choices=("doc", "left", "right", "form"))
 STOP_WORDS = Param("all", bool, "Keep stop words, numbers and single letters.", default=False,

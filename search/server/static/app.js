@@ -9,7 +9,7 @@
 const PAGE_SIZE = 10;
 const SNIPPET = 320;  // characters of a paragraph shown before "Whole paragraph"
 const KWIC_LINES = 500;
-const FILTERS = ["lang", "doc", "part", "exact"];
+const FILTERS = ["lang", "doc", "part", "exact", "translate"];
 const $ = (id) => document.getElementById(id);
 let offered = {};  // endpoint path → Set of the parameters it takes (from /openapi.json)
 let asked = 0;  // the latest request; answers to older ones are dropped
@@ -102,6 +102,8 @@ function hitView(hit) {
       el("cite", {class: "citation"}, hit.citation || hit.id), " ",
       el("span", {class: "lang", title: "language"}, hit.lang), " ",
       el("span", {class: "doc", title: hit.title}, hit.doc), " ",
+      ...(hit.how || []).filter((how) => how !== "literal").map((how) =>
+        el("span", {class: "how", title: "how it matched"}, how)), " ",
       el("span", {class: "score", title: "score"}, hit.score.toFixed(2))),
     body,
     el("div", {class: "actions"}, cut ? toggle : null, copy));
@@ -152,7 +154,11 @@ const VIEWS = {
                 : shown ? `${first}–${data.offset + shown} of ${data.total} matching paragraphs · ${data.took_ms} ms`
                 : `Page ${s.page} is past the last one: ${data.total} paragraphs match`);
       showPager(s, data.total);
-      return el("div", {class: "hits"}, ...(data.notes || []).map((note) => el("p", {class: "note"}, note)),
+      // A suggestion is offered as a link to its own search, never run by itself.
+      const meant = (data.suggestions || []).map((text) => el("p", {class: "suggestion"}, "Did you mean ",
+        el("a", {href: address({...s, q: text, page: 1}), onclick: (event) => { event.preventDefault();
+                                                                              go({...s, q: text, page: 1}); }}, text), "?"));
+      return el("div", {class: "hits"}, ...meant, ...(data.notes || []).map((note) => el("p", {class: "note"}, note)),
                 ...data.hits.map(hitView));
     },
   },
@@ -187,8 +193,9 @@ const VIEWS = {
     path: "/api/explain",
     params: (s) => ({q: s.q, limit: 5}),
     render(data) {
-      setStatus(data.tiered ? "Ranked by tier (items matched, then in exact form, then in their most likely "
-                              + "reading), then relevance = BM25F + proximity"
+      setStatus(data.tiered ? "Ranked by tier (items matched in any words or through the article's title, then "
+                              + "in the text, then not a bare heading, then in the query's own words, exact form, "
+                              + "most likely reading), then relevance = BM25F + proximity"
                             : "Ranked by relevance (alternatives joined by OR have no tiers)");
       const lemmas = (w, lang) => `${w.lemmas[lang].lemmas.join(", ")} (${w.lemmas[lang].known ? "dictionary" : "predicted"})`;
       return el("div", {class: "explain"},
@@ -196,6 +203,9 @@ const VIEWS = {
            el("dt", {}, "Searched"), el("dd", {}, el("code", {}, data.compiled))),
         table(["Word", "Forms", "Ukrainian lemmas", "Russian lemmas"],
               data.words.map((w) => [w.word, w.forms.join(", "), lemmas(w, "uk"), lemmas(w, "ru")])),
+        table(["Item", "Also searched", "As", "From"],
+              (data.expansions || []).map((e) => [e.item, e.text, e.kind, [e.lang, e.source].filter(Boolean).join(", ")]),
+              {class: "expansions"}),
         table(["#", "Citation", "Score", "Tier", "Matched", "Exact", "Likely", "BM25F", "Proximity", "Terms"],
               data.hits.map((h) => [String(h.rank), h.citation, h.score.toFixed(4), String(h.tier),
                                     String(h.items_matched), String(h.items_exact), String(h.items_likely),
@@ -251,7 +261,8 @@ async function loadDescription() {
 function readControls() {
   const current = readAddress();
   return {q: $("q").value.trim(), view: current.view, lang: $("lang").value, doc: $("doc").value,
-          part: $("part").value.trim(), exact: $("exact").checked, page: 1, sort: current.sort};
+          part: $("part").value.trim(), exact: $("exact").checked, translate: $("translate").checked, page: 1,
+          sort: current.sort};
 }
 
 function readAddress() {
@@ -259,6 +270,7 @@ function readAddress() {
   const page = parseInt(p.get("page") || "1", 10);
   return {q: p.get("q") || "", view: VIEWS[p.get("view")] ? p.get("view") : "hits", lang: p.get("lang") || "",
           doc: p.get("doc") || "", part: p.get("part") || "", exact: p.get("exact") === "1",
+          translate: p.get("translate") !== "0",
           page: page > 0 ? page : 1, sort: p.get("sort") || "doc"};
 }
 
@@ -269,6 +281,7 @@ function writeControls(s) {
   $("doc").value = s.doc;
   $("part").value = s.part;
   $("exact").checked = s.exact;
+  $("translate").checked = s.translate;
   for (const button of document.querySelectorAll("#views button")) {
     button.setAttribute("aria-pressed", String(button.dataset.view === s.view));
   }
@@ -280,6 +293,7 @@ function address(s) {
   if (s.view !== "hits") p.set("view", s.view);
   for (const name of ["lang", "doc", "part"]) if (s[name]) p.set(name, s[name]);
   if (s.exact) p.set("exact", "1");
+  if (!s.translate) p.set("translate", "0");
   if (s.page > 1) p.set("page", String(s.page));
   if (s.view === "kwic" && s.sort !== "doc") p.set("sort", s.sort);
   return `${location.pathname}${p.toString() ? "?" + p : ""}`;
@@ -321,7 +335,8 @@ async function show(s) {
       content = await landing();
     } else {
       const view = VIEWS[s.view];
-      const filters = Object.fromEntries(FILTERS.map((name) => [name, s[name]]));
+      // translate is on unless turned off, so only "false" is ever sent.
+      const filters = Object.fromEntries(FILTERS.map((name) => [name, name === "translate" ? (s.translate ? "" : "false") : s[name]]));
       const data = await api(view.path, {...view.params(s), ...filters});
       if (mine !== asked) return;
       content = view.render(data, s);
@@ -346,7 +361,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     event.preventDefault();
     go(readControls());
   });
-  for (const name of ["lang", "doc", "part", "exact"]) {
+  for (const name of ["lang", "doc", "part", "exact", "translate"]) {
     $(name).addEventListener("change", () => { const s = readControls(); if (s.q) go(s); });
   }
   for (const button of document.querySelectorAll("#views button")) {
