@@ -84,8 +84,8 @@ class _Group(click.Group):
                 raise
             # "-група" was meant as a query that excludes a word.
             typed = next((a for a in raw if a.startswith(exc.option_name)), exc.option_name)
-            click.echo(f"search: no such option {typed!r}; a query that starts with '-' "
-                       f"goes after '--': search {ctx.invoked_subcommand} -- '{typed}'", err=True)
+            click.echo(f"search: no such option {typed!r}; a query that starts with '-' goes after '--', "
+                       f"options before it: search {ctx.invoked_subcommand} [OPTIONS] -- '{typed}'", err=True)
             ctx.exit(EXIT_USAGE)
         except SearchError as exc:
             click.echo(f"search: {exc}", err=True)
@@ -196,12 +196,15 @@ def _keep_default_index_current(engine) -> None:
         _say(f"search: indexed {report.paragraphs} paragraphs in {time.monotonic() - started:.1f} s")
         for message in report.problems:
             _say(f"search: warning: {message}")
+        for message in report.notes:
+            _say(f"search: note: {message}")
 
 
 @main.command()
 @click.argument("sources", nargs=-1, type=click.Path())
 @index_option
 @click.option("--rebuild", is_flag=True, help="Build from scratch instead of updating.")
+@click.option("--add", is_flag=True, help="Add SOURCES to those the index holds, instead of replacing them.")
 @click.option("--workers", "-j", type=click.IntRange(1, 64), default=None,
               help="Processes that index changed files (default: $SEARCH_WORKERS or the cores, at most 4).")
 @click.option("--memory", "memory_mb", type=click.IntRange(64), default=None,
@@ -209,12 +212,13 @@ def _keep_default_index_current(engine) -> None:
 @click.option("--quiet", "-q", is_flag=True, help="No progress line (shown on a terminal only) and no summary.")
 @click.option("--text-field", default=None,
               help="The field of JSON Lines records that holds the text (default: text, or the last build's).")
-def index(sources, index_path, rebuild, workers, memory_mb, quiet, text_field):
+def index(sources, index_path, rebuild, add, workers, memory_mb, quiet, text_field):
     """Build or update the index from SOURCES (files or folders).
 
     Without SOURCES the folders of the last build are used (at first,
-    sources/).  Unchanged files are skipped, changed ones replaced, removed
-    ones dropped.  Exit code 5 means some files could not be read and were
+    sources/); with SOURCES the index holds those (--add: those as well).
+    Unchanged files are skipped, changed ones replaced, removed ones
+    dropped.  Exit code 5 means some files could not be read and were
     skipped; the rest are indexed.
 
     \b
@@ -229,13 +233,15 @@ def index(sources, index_path, rebuild, workers, memory_mb, quiet, text_field):
     live = not quiet and _stderr_is_terminal()
     started = time.monotonic()
     with Engine.open(index_path) as engine:
-        report = engine.index(list(sources) or None, rebuild=rebuild,
+        report = engine.index(list(sources) or None, rebuild=rebuild, add=add,
                               progress=_progress_line if live else None,
                               workers=workers, memory_mb=memory_mb, text_field=text_field)
     if live:
         click.echo("\r\033[K", err=True, nl=False)
     for message in report.problems:
         _say(f"search: warning: {message}")
+    for message in report.notes:
+        _say(f"search: note: {message}")
     if not quiet:
         _say(
             f"search: {report.added} added, {report.replaced} replaced, {report.removed} removed, "
@@ -429,6 +435,9 @@ def serve(index_path, host, port, cors):
     from .server import check_installed, serve as run
 
     check_installed()
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        _say(f"search: note: serving on {host}, not only to this machine: anyone who can reach it may search "
+             f"the index")
     engine = Engine.open(index_path)
     if index_path is None:
         _keep_default_index_current(engine)

@@ -78,7 +78,8 @@ class Engine:
 
     def index(self, paths: Iterable[os.PathLike | str] | None = None, *, rebuild: bool = False,
               progress: Optional[Callable[[str], None]] = None, workers: Optional[int] = None,
-              memory_mb: Optional[int] = None, text_field: Optional[str] = None) -> BuildReport:
+              memory_mb: Optional[int] = None, text_field: Optional[str] = None,
+              add: bool = False) -> BuildReport:
         """Build or update the index from source files and folders.
 
         Without ``paths``, the folders the index was last built from (or the
@@ -88,15 +89,18 @@ class Engine:
         ``memory_mb`` bounds what the index writers hold in memory
         (default 1024).  ``text_field`` names the field of JSON Lines
         records that holds the text (default: the one of the last build, at
-        first ``text``).
+        first ``text``).  With ``add``, ``paths`` join the sources the index
+        already holds instead of replacing them.
         """
         from .index import build, store
 
         manifest = store.read_manifest(self.path) if self.path.is_dir() else {}
+        recorded = [Path(r) for r in manifest.get("roots", [])]
         roots = [Path(p) for p in paths] if paths else None
         if roots is None:
-            recorded = manifest.get("roots")
-            roots = [Path(r) for r in recorded] if recorded else default_sources()
+            roots = recorded or default_sources()
+        elif add:
+            roots = recorded + [r for r in roots if r.resolve() not in {x.resolve() for x in recorded}]
         report = build.build(self.path, roots, rebuild=rebuild, progress=progress,
                              workers=workers or default_workers(),
                              memory_mb=memory_mb or build.DEFAULT_MEMORY_MB,
@@ -122,14 +126,14 @@ class Engine:
             if announce:
                 announce("outdated")
             return self.index(progress=progress)
-        if announce:
-            announce("missing")
         sources = default_sources()
         if not any(p.exists() for p in sources):
             raise IndexMissingError(
                 f"no index at {self.path} and no {sources[0]}/ folder to build one from: "
                 f"run `search index SOURCES…`"
             )
+        if announce:
+            announce("missing")
         return self.index(sources, progress=progress)
 
     # -- searching ---------------------------------------------------------

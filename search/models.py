@@ -136,6 +136,9 @@ class BuildReport:
     #: One message per problem: a file skipped (unreadable, binary, empty)
     #: or read with damage (broken UTF-8, bad JSON Lines records).
     problems: tuple[str, ...] = ()
+    #: What is worth knowing but skipped nothing (two sources with one
+    #: document id, sources that left the index because others were named).
+    notes: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:

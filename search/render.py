@@ -68,6 +68,8 @@ class Style:
 
 def as_text(results: Results, style: Style) -> str:
     if not results.hits:
+        if results.total:
+            return f"no hits past {results.offset}: {results.total} paragraphs match {results.query!r}"
         return f"no paragraphs match {results.query!r}"
     lines = []
     open_mark, close_mark = style.mark()
@@ -136,7 +138,8 @@ def render_info(info, fmt: str) -> str:
              f"paragraphs {info.paragraphs}"]
     lines += [f"  {lang:<6} {n}" for lang, n in sorted(info.langs.items())]
     lines.append("instruments (part:)")
-    lines += [f"  {n:>6}  {part}" for part, n in sorted(info.parts.items(), key=lambda x: -x[1])[:50]]
+    lines += [f"  {n:>6}  {part or '(none: before the first instrument, or a text without one)'}"
+              for part, n in sorted(info.parts.items(), key=lambda x: -x[1])[:50]]
     lines.append("documents")
     lines += [f"  {doc:<30} {n}" for doc, n in sorted(info.docs.items(), key=lambda x: -x[1])[:50]]
     if len(info.docs) > 50:

@@ -151,3 +151,10 @@ def test_explain_lists_every_expansion_and_where_it_came_from(engine, cli):
     assert ("конфискация", "translation", "конфіскація майна", "legal") in sources
     text = cli("explain", "екстрадиція").stdout
     assert "екстрадиція → видача  (synonym: uk, synonyms_uk.txt, line" in text
+
+
+def test_a_russian_word_is_held_through_a_ukrainian_articles_title(engine):
+    russian = {h.id for h in engine.search("конфискация", limit=100).hits}
+    ukrainian = {h.id for h in engine.search("конфіскація", limit=100).hits}
+    assert russian == ukrainian
+    assert engine.search('"групи злочинної"').total == 0  # a phrase is not held through a title

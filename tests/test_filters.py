@@ -74,7 +74,7 @@ def test_a_query_starting_with_a_dash_gets_a_hint(cli, bundled_index):
     result = cli("query", "-група злочин")
     assert result.exit_code == EXIT_USAGE and result.stdout == ""
     assert result.stderr == ("search: no such option '-група злочин'; a query that starts with '-' goes after "
-                             "'--': search query -- '-група злочин'\n")
+                             "'--', options before it: search query [OPTIONS] -- '-група злочин'\n")
     after = CliRunner().invoke(main, ["query", "--index", str(bundled_index), "--", "-група злочин"])
     assert after.exit_code == 0 and "злочин" in after.stdout.lower()
 

@@ -381,7 +381,10 @@ def test_sigint_stops_cleanly_and_keeps_the_index(tmp_path, sources_copy):
     Engine.open(ix).index([sources_copy])
     before = _answers(ix)
     _grow(sources_copy, 12, "c")  # enough to be still building when the signal comes
-    proc = _spawn(["index", sources_copy, "--index", ix, "--workers", "1"])
+    # Ctrl-C as a terminal sends it: the child must not inherit an ignored
+    # SIGINT from whatever ran this test process before.
+    proc = _spawn(["index", sources_copy, "--index", ix, "--workers", "1"],
+                  preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     _wait_building(proc, ix)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)

@@ -115,6 +115,8 @@ def test_query_text_output_whole(tiny):
 
 def test_empty_answers(tiny):
     assert cli("query", "відсутнє", "--index", tiny, "--format", "jsonl").stdout == ""
+    past = cli("query", "група", "--index", tiny, "--offset", "5")
+    assert past.stdout == "no hits past 5: 2 paragraphs match 'група'\n"
     none = cli("query", "відсутнє", "--index", tiny)
     assert none.exit_code == 0 and none.stdout == "no paragraphs match 'відсутнє'\n"
 

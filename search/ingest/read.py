@@ -159,9 +159,17 @@ def load(path: Path, text_field: str = "text") -> Loaded:
 MAX_LISTED = 5
 
 
+def _text(record: dict, text_field: str):
+    """A record's text: ``text_field``, or ``text`` where it has no such
+    field (one index may hold corpora of both shapes)."""
+    found = record.get(text_field)
+    return found if isinstance(found, str) or text_field == "text" else record.get("text")
+
+
 def _jsonl_documents(path: Path, text: str, warnings: list[str], text_field: str) -> Iterator[Document]:
     seen = bad = 0
     fields: dict[str, None] = {}  # the fields records have, to name them
+    ids: dict[str, int] = {}  # document id → the line that has it
     for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
@@ -173,7 +181,7 @@ def _jsonl_documents(path: Path, text: str, warnings: list[str], text_field: str
         else:
             if not isinstance(record, dict):
                 problem = "a record must be a JSON object"
-            elif not isinstance(record.get(text_field), str):
+            elif not isinstance(_text(record, text_field), str):
                 fields.update(dict.fromkeys(list(record)[:20]))
                 problem = f"a record needs a string field {text_field!r}"
         if problem:
@@ -182,10 +190,16 @@ def _jsonl_documents(path: Path, text: str, warnings: list[str], text_field: str
                 warnings.append(f"{path}: line {number}: {problem}; skipped")
             continue
         seen += 1
+        doc = str(record.get("id") or f"{path.stem}:{number}")
+        if doc in ids:  # two records would cite alike: the later one is told apart
+            warnings.append(f"{path}: line {number}: the id {doc!r} is taken by line {ids[doc]}; "
+                            f"indexed as {doc}~{number}")
+            doc = f"{doc}~{number}"
+        ids.setdefault(doc, number)
         yield Document(
             source=str(path),
-            doc=str(record.get("id") or f"{path.stem}:{number}"),
-            text=record[text_field],
+            doc=doc,
+            text=_text(record, text_field),
             format="text",
             title=str(record.get("title") or ""),
             lang=str(record.get("lang") or ""),

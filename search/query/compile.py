@@ -192,7 +192,9 @@ class _Compiler:
             return None
         slots = tuple(word_slot(w, self.exact) for w in words)
         alternatives = self.expander.alternatives(slots, whole=True) if self.expander and not negated else ()
-        item = Item(text, slots, alternatives, structure=not self.exact)
+        # A title is no phrase (its words are kept without places): only a
+        # one-word item may be held through one.
+        item = Item(text, slots, alternatives, structure=not self.exact and len(slots) == 1)
         if not negated:
             self.items.append(item)
         if len(slots) == 1:
@@ -232,10 +234,23 @@ def _with_alternatives(literal: Node, item: Item) -> Node:
     found = list(literal.children) if isinstance(literal, AnyOf) else [literal]
     for alternative in item.alternatives:
         found.append(_alternative(alternative))
-    if item.structure and all(slot.lemmas for slot in item.slots):
-        titles = [AnyOf(_field_terms("context", slot.lemmas, STRUCTURE_WEIGHT)) for slot in item.slots]
-        found.append(titles[0] if len(titles) == 1 else AllOf(tuple(titles)))
+    titles = title_lemmas(item)
+    if titles:
+        found.append(AnyOf(_field_terms("context", titles, STRUCTURE_WEIGHT)))
     return found[0] if len(found) == 1 else AnyOf(tuple(found))
+
+
+def title_lemmas(item: Item) -> frozenset[str]:
+    """The lemmas by which a one-word item is held through the title of a
+    paragraph's article or section: its own, and its one-word
+    alternatives' (a Russian query finds a Ukrainian article's title)."""
+    if not item.structure or len(item.slots) != 1:
+        return frozenset()
+    found = set(item.slots[0].lemmas)
+    for alternative in item.alternatives:
+        if len(alternative.slots) == 1:
+            found.update(alternative.slots[0])
+    return frozenset(found)
 
 
 def _alternative(alternative: Alternative) -> Node:

@@ -25,6 +25,7 @@ from ..lang import LABELS, OPERATORS
 from ..models import KINDS
 
 FIELDS = ("lang", "doc", "part", "article", "kind")
+_EXAMPLES = {"lang": "uk", "doc": "untoc-uk", "part": "протокол", "article": "6", "kind": "footnote"}
 #: Fields whose values are a fixed set, told to a user who types another.
 CLOSED = {"lang": LABELS, "kind": KINDS}
 MAX_QUERY = 2000
@@ -187,6 +188,8 @@ class _Parser:
         if kind == "phrase":
             if not text.strip():
                 self.fail("the quotes hold no words")
+            if re.search(r"\w\*", text):
+                self.fail("a prefix* cannot stand inside quotes: write the words out, or leave the quotes off")
             return Phrase(text)
         if kind == "field":
             return self.field(text)
@@ -199,7 +202,7 @@ class _Parser:
             self.fail(f"unknown field {name!r}; fields are {', '.join(FIELDS)}")
         value = value.strip()
         if not value:
-            self.fail(f"{name}: needs a value, as in {name}:{'uk' if name == 'lang' else '6'}")
+            self.fail(f"{name}: needs a value, as in {name}:{_EXAMPLES[name]}")
         if name in CLOSED:
             value = value.lower()
             if value not in CLOSED[name]:
@@ -213,6 +216,8 @@ class _Parser:
 
 def parse(query: str) -> Node:
     """The syntax tree of a query; QuerySyntaxError if it has none."""
+    if not isinstance(query, str):
+        raise QuerySyntaxError(repr(query), "a query is text")
     text = normalize_text(query).replace("\n", " ").strip()
     if not text:
         raise QuerySyntaxError(query, "the query is empty")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ..analysis import Position
 from ..analysis.analyze import StoredText
+from ..query.compile import title_lemmas
 from ..query.tree import Item, Slot
 
 #: Score added for query items that stand close together: PROXIMITY / gap.
@@ -100,10 +101,9 @@ def _alternative_occurrences(slots: tuple[frozenset[str], ...], text: StoredText
 
 
 def _in_titles(item: Item, titles) -> bool:
-    """Whether every word of an item is among the lemmas of the titles a
-    paragraph stands under."""
-    lemmas = {lemma for pos in titles for lemma in pos.lemmas}
-    return all(slot.lemmas & lemmas for slot in item.slots if slot.lemmas) and any(s.lemmas for s in item.slots)
+    """Whether a one-word item (or one of its one-word alternatives) is
+    among the lemmas of the titles a paragraph stands under."""
+    return bool(title_lemmas(item).intersection(lemma for pos in titles for lemma in pos.lemmas))
 
 
 def gather(items, stored, titles=()) -> Evidence:
