@@ -96,7 +96,8 @@ def render(results: Results, fmt: str, color: bool = False) -> str:
 
 # -- batch output --------------------------------------------------------------
 
-BATCH_COLUMNS = ("query_id", "query", "rank", "score", "doc", "citation", "snippet", "id", "error")
+BATCH_COLUMNS = ("query_id", "query", "rank", "score", "doc", "citation", "snippet", "id", "error",
+                 "suggestion")
 
 
 class BatchWriter:
@@ -123,11 +124,14 @@ class BatchWriter:
                 qid = "_".join(result.id.split())
                 self.out.write(f"{qid} Q0 {docno} {hit.rank} {hit.score:.4f} {self.tag}\n")
         elif not result.ok:
-            self.rows.writerow([result.id, result.query, "", "", "", "", "", "", result.error])
+            self.rows.writerow([result.id, result.query, "", "", "", "", "", "", result.error, ""])
         else:
+            suggestion = " | ".join(result.results.suggestions)
             for hit in result.results.hits:
                 self.rows.writerow([result.id, result.query, hit.rank, f"{hit.score:.4f}", hit.doc,
-                                    hit.citation, hit.snippet, hit.id, ""])
+                                    hit.citation, hit.snippet, hit.id, "", suggestion])
+            if not result.results.hits:  # a query that found nothing still has its row
+                self.rows.writerow([result.id, result.query, "", "", "", "", "", "", "", suggestion])
 
 
 def render_info(info, fmt: str) -> str:

@@ -64,8 +64,11 @@ def test_trec_and_csv_batch_rows():
     writer.write(BatchResult("q2", '"bad', error="bad query"))
     assert out.getvalue() == "q_1 Q0 law:1 1 7.9412 run 1\nq_1 Q0 law:2 2 5.5000 run 1\n"
     out = io.StringIO()
+    BatchWriter(out, "csv").write(BatchResult("q3", "конвенцыя", Results("конвенцыя", 0, suggestions=("конвенція",))))
+    assert out.getvalue().split("\n")[1] == "q3,конвенцыя,,,,,,,,конвенція"
+    out = io.StringIO()
     BatchWriter(out, "tsv").write(BatchResult("q2", '"bad', error="bad query"))
-    assert out.getvalue().split("\n")[1] == 'q2\t"""bad"\t\t\t\t\t\t\tbad query'
+    assert out.getvalue().split("\n")[1] == 'q2\t"""bad"\t\t\t\t\t\t\tbad query\t'
 
 
 def test_kwic_columns_line_up():

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -103,7 +104,7 @@ def _notes(files: list[Path], old_manifest: dict, roots: list[Path], report: Bui
 
 
 def _now() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def _refuse_sources_holding(roots: list[Path], path: Path) -> None:
