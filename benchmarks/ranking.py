@@ -127,6 +127,9 @@ def main() -> None:
         engine = systems.EngineSystem(Path(tmp), unit="id")
         engine.build_from(SOURCES)
         report("engine", engine, judged)
+        report("engine --no-translate", systems.EngineSystem.reusing(engine, translate=False), judged)
+        report("engine, did-you-mean taken", systems.EngineSystem.reusing(engine, take_suggestion=True),
+               [row for row in judged if row[1] == "misspelt"])
         docs = [(p.id, p.text, p.lang) for p in paragraphs]
         for system in systems.baselines(Path(tmp)):
             system.build(docs)

@@ -23,12 +23,22 @@ class EngineSystem:
 
     name = "engine"
 
-    def __init__(self, workdir: Path, unit: str = "doc") -> None:
+    def __init__(self, workdir: Path, unit: str = "doc", **options) -> None:
         from search import Engine
 
         self.workdir = workdir
         self.unit = unit
         self.engine = Engine.open(workdir / "engine-index")
+        #: search options; take_suggestion=True searches a did-you-mean
+        #: suggestion in place of a query that has one, as a user who takes it
+        self.take_suggestion = options.pop("take_suggestion", False)
+        self.options = options
+
+    @classmethod
+    def reusing(cls, other: "EngineSystem", **options) -> "EngineSystem":
+        """The same built index, searched with other options."""
+        system = cls(other.workdir, other.unit, **options)
+        return system
 
     def build(self, docs) -> None:
         src = self.workdir / "engine-src"
@@ -42,7 +52,9 @@ class EngineSystem:
         from search import QuerySyntaxError
 
         try:
-            results = self.engine.search(query, limit=k)
+            results = self.engine.search(query, limit=k, **self.options)
+            if self.take_suggestion and results.suggestions:
+                results = self.engine.search(results.suggestions[0], limit=k, **self.options)
         except QuerySyntaxError:
             return []
         return list(dict.fromkeys(getattr(h, self.unit) for h in results))

@@ -8,10 +8,14 @@ from .errors import (
     IndexDamagedError,
     IndexLockedError,
     IndexMissingError,
+    IndexReadOnlyError,
     NoSourcesError,
+    NotAnIndexError,
     QuerySyntaxError,
     SearchError,
     SourceError,
+    SynonymsError,
+    UsageError,
 )
 from .models import BuildReport, Hit, Match, Paragraph, Results
 
@@ -19,6 +23,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Engine", "Hit", "Match", "Paragraph", "Results", "BuildReport",
-    "SearchError", "QuerySyntaxError", "IndexMissingError", "IndexDamagedError",
-    "IndexLockedError", "SourceError", "NoSourcesError", "__version__",
+    "SearchError", "UsageError", "QuerySyntaxError", "IndexMissingError", "IndexDamagedError",
+    "NotAnIndexError", "IndexLockedError", "IndexReadOnlyError", "SourceError", "NoSourcesError",
+    "SynonymsError", "__version__",
 ]

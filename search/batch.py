@@ -34,7 +34,9 @@ class BatchResult:
         if self.results is None:
             return {"id": self.id, "query": self.query, "error": self.error}
         data = self.results.to_dict()
-        return {"id": self.id, "query": self.query, "total": data["total"], "hits": data["hits"]}
+        out = {"id": self.id, "query": self.query, "total": data["total"], "hits": data["hits"]}
+        out.update({key: data[key] for key in ("suggestions", "notes") if key in data})
+        return out
 
 
 def read_batch(text: str) -> list[BatchQuery]:

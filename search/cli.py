@@ -41,6 +41,25 @@ def filter_options(command):
     return place_options(command)
 
 
+def expansion_options(command):
+    """How a query's words are widened: other language, synonyms."""
+    command = click.option("--lexicon", "lexicon", multiple=True, type=click.Path(dir_okay=False),
+                           help="A Ukrainian-Russian list to add (.tsv as the shipped one, or an Apertium "
+                                ".dix); default $SEARCH_LEXICON.")(command)
+    command = click.option("--synonyms", "synonyms", multiple=True, type=click.Path(dir_okay=False),
+                           help="A synonym file to add (Solr format: 'a, b' and 'a => b'); default "
+                                "$SEARCH_SYNONYMS.")(command)
+    command = click.option("--no-translate", "translate", is_flag=True, flag_value=False, default=True,
+                           help="Do not also search the words' equivalents in the other language.")(command)
+    return command
+
+
+def _expansion(translate, synonyms, lexicon) -> dict:
+    """The engine's arguments of the expansion options (files not given:
+    the environment's)."""
+    return {"translate": translate, "synonyms": list(synonyms) or None, "lexicon": list(lexicon) or None}
+
+
 def format_option(*choices: str, default: str = "text"):
     return click.option("--format", "fmt", type=click.Choice(choices), default=default,
                         show_default=True, help="Output format.")
@@ -65,8 +84,8 @@ class _Group(click.Group):
                 raise
             # "-група" was meant as a query that excludes a word.
             typed = next((a for a in raw if a.startswith(exc.option_name)), exc.option_name)
-            click.echo(f"search: no such option {typed!r}; a query that starts with '-' "
-                       f"goes after '--': search {ctx.invoked_subcommand} -- '{typed}'", err=True)
+            click.echo(f"search: no such option {typed!r}; a query that starts with '-' goes after '--', "
+                       f"options before it: search {ctx.invoked_subcommand} [OPTIONS] -- '{typed}'", err=True)
             ctx.exit(EXIT_USAGE)
         except SearchError as exc:
             click.echo(f"search: {exc}", err=True)
@@ -125,14 +144,17 @@ def main() -> None:
               help="How many hits to show.")
 @click.option("--offset", default=0, show_default=True, type=click.IntRange(0), help="Hits to skip (paging).")
 @filter_options
+@expansion_options
 @format_option("text", "json", "jsonl", "csv")
 @color_option
-def query(text, index_path, limit, offset, lang, doc, part, exact, fmt, color):
+def query(text, index_path, limit, offset, lang, doc, part, exact, translate, synonyms, lexicon, fmt, color):
     """Find the paragraphs that best match TEXT.
 
-    A word finds all its forms; "quoted words" must stand together; AND, OR,
-    NOT, (parentheses), prefix* and the filters lang:, doc:, part:, article:
-    and kind: work.  A query that starts with - goes after --.
+    A word finds all its forms, its equivalents in the other language and
+    its synonyms; "quoted words" must stand together; AND, OR, NOT,
+    (parentheses), prefix* and the filters lang:, doc:, part:, article: and
+    kind: work.  A word that matches nothing gets a suggestion on stderr.  A
+    query that starts with - goes after --.
 
     \b
     Examples:
@@ -146,11 +168,19 @@ def query(text, index_path, limit, offset, lang, doc, part, exact, fmt, color):
     with Engine.open(index_path) as engine:
         if index_path is None:
             _keep_default_index_current(engine)
-        results = engine.search(text, limit=limit, offset=offset, lang=lang, doc=doc, part=part, exact=exact)
+        results = engine.search(text, limit=limit, offset=offset, lang=lang, doc=doc, part=part, exact=exact,
+                                **_expansion(translate, synonyms, lexicon))
     for note in results.notes:
         _say(f"search: note: {note}")
+    if fmt != "json":  # JSON carries them in its object
+        _tell_suggestions(results.suggestions)
     colored = _use_color(color) and fmt == "text"
     _echo(render(results, fmt, color=colored), colored)
+
+
+def _tell_suggestions(suggestions, prefix: str = "") -> None:
+    for suggestion in suggestions:
+        _say(f"search: {prefix}did you mean: {suggestion}")
 
 
 def _keep_default_index_current(engine) -> None:
@@ -166,12 +196,15 @@ def _keep_default_index_current(engine) -> None:
         _say(f"search: indexed {report.paragraphs} paragraphs in {time.monotonic() - started:.1f} s")
         for message in report.problems:
             _say(f"search: warning: {message}")
+        for message in report.notes:
+            _say(f"search: note: {message}")
 
 
 @main.command()
 @click.argument("sources", nargs=-1, type=click.Path())
 @index_option
 @click.option("--rebuild", is_flag=True, help="Build from scratch instead of updating.")
+@click.option("--add", is_flag=True, help="Add SOURCES to those the index holds, instead of replacing them.")
 @click.option("--workers", "-j", type=click.IntRange(1, 64), default=None,
               help="Processes that index changed files (default: $SEARCH_WORKERS or the cores, at most 4).")
 @click.option("--memory", "memory_mb", type=click.IntRange(256), default=None,
@@ -179,12 +212,13 @@ def _keep_default_index_current(engine) -> None:
 @click.option("--quiet", "-q", is_flag=True, help="No progress line (shown on a terminal only) and no summary.")
 @click.option("--text-field", default=None,
               help="The field of JSON Lines records that holds the text (default: text, or the last build's).")
-def index(sources, index_path, rebuild, workers, memory_mb, quiet, text_field):
+def index(sources, index_path, rebuild, add, workers, memory_mb, quiet, text_field):
     """Build or update the index from SOURCES (files or folders).
 
     Without SOURCES the folders of the last build are used (at first,
-    sources/).  Unchanged files are skipped, changed ones replaced, removed
-    ones dropped.  Exit code 5 means some files could not be read and were
+    sources/); with SOURCES the index holds those (--add: those as well).
+    Unchanged files are skipped, changed ones replaced, removed ones
+    dropped.  Exit code 5 means some files could not be read and were
     skipped; the rest are indexed.
 
     \b
@@ -199,13 +233,15 @@ def index(sources, index_path, rebuild, workers, memory_mb, quiet, text_field):
     live = not quiet and _stderr_is_terminal()
     started = time.monotonic()
     with Engine.open(index_path) as engine:
-        report = engine.index(list(sources) or None, rebuild=rebuild,
+        report = engine.index(list(sources) or None, rebuild=rebuild, add=add,
                               progress=_progress_line if live else None,
                               workers=workers, memory_mb=memory_mb, text_field=text_field)
     if live:
         click.echo("\r\033[K", err=True, nl=False)
     for message in report.problems:
         _say(f"search: warning: {message}")
+    for message in report.notes:
+        _say(f"search: note: {message}")
     if not quiet:
         _say(
             f"search: {report.added} added, {report.replaced} replaced, {report.removed} removed, "
@@ -225,8 +261,9 @@ def index(sources, index_path, rebuild, workers, memory_mb, quiet, text_field):
 @click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, 10000),
               help="Hits per query.")
 @filter_options
+@expansion_options
 @click.option("--tag", default="search", show_default=True, help="Run tag of the trec format.")
-def batch(file, index_path, out, fmt, limit, lang, doc, part, exact, tag):
+def batch(file, index_path, out, fmt, limit, lang, doc, part, exact, translate, synonyms, lexicon, tag):
     """Run every query of FILE (or - for stdin): one per line, or id<TAB>query.
 
     Blank lines and lines starting with # are skipped.  A malformed query is
@@ -250,7 +287,8 @@ def batch(file, index_path, out, fmt, limit, lang, doc, part, exact, tag):
     with Engine.open(index_path) as engine:
         if index_path is None:
             _keep_default_index_current(engine)
-        results = engine.batch(queries, limit=limit, lang=lang, doc=doc, part=part, exact=exact)
+        results = engine.batch(queries, limit=limit, lang=lang, doc=doc, part=part, exact=exact,
+                               **_expansion(translate, synonyms, lexicon))
         with click.progressbar(results, length=len(queries), file=sys.stderr,
                                label="queries") if sys.stderr.isatty() else _nullcontext(results) as bar:
             for result in bar:
@@ -258,6 +296,8 @@ def batch(file, index_path, out, fmt, limit, lang, doc, part, exact, tag):
                 if not result.ok:
                     failed += 1
                     _say(f"search: query {result.id}: {result.error}")
+                else:
+                    _tell_suggestions(result.results.suggestions, f"query {result.id}: ")
     if failed:
         _say(f"search: {failed} of {len(queries)} queries failed")
         sys.exit(EXIT_PARTLY)
@@ -359,10 +399,11 @@ def terms(index_path, lang, doc, part, top, stop_words, fmt):
 @click.argument("text")
 @index_option
 @filter_options
+@expansion_options
 @click.option("--limit", "-n", default=3, show_default=True, type=click.IntRange(1, 100),
               help="How many top hits to explain.")
 @format_option("text", "json")
-def explain(text, index_path, lang, doc, part, exact, limit, fmt):
+def explain(text, index_path, lang, doc, part, exact, translate, synonyms, lexicon, limit, fmt):
     """Show how TEXT was analysed and why its top hits rank as they do.
 
     \b
@@ -373,7 +414,36 @@ def explain(text, index_path, lang, doc, part, exact, limit, fmt):
     from .render import render_explanation
 
     with Engine.open(index_path) as engine:
-        click.echo(render_explanation(engine.explain(text, limit=limit, lang=lang, doc=doc, part=part, exact=exact), fmt))
+        click.echo(render_explanation(engine.explain(text, limit=limit, lang=lang, doc=doc, part=part, exact=exact,
+                                                  **_expansion(translate, synonyms, lexicon)), fmt))
+
+
+@main.command()
+@index_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (loopback: only this machine).")
+@click.option("--port", "-p", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0: any free one).")
+@click.option("--cors", metavar="ORIGIN", help="Let pages of this origin call the API (off by default).")
+def serve(index_path, host, port, cors):
+    """Serve the research web page and the JSON API over the index, at
+    http://127.0.0.1:8000/ by default, until Ctrl-C.
+
+    \b
+    Example:
+      search serve --index indexes/laws --port 8080
+    """
+    from .engine import Engine
+    from .server import check_installed, serve as run
+
+    check_installed()
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        _say(f"search: note: serving on {host}, not only to this machine: anyone who can reach it may search "
+             f"the index")
+    engine = Engine.open(index_path)
+    if index_path is None:
+        _keep_default_index_current(engine)
+    run(engine, host=host, port=port, cors=cors, say=_say)
 
 
 class _nullcontext:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional, Sequence
 
 from .errors import IndexMissingError, QuerySyntaxError, UsageError
 from .models import BuildReport, IndexInfo, Results
@@ -78,7 +78,8 @@ class Engine:
 
     def index(self, paths: Iterable[os.PathLike | str] | None = None, *, rebuild: bool = False,
               progress: Optional[Callable[[str], None]] = None, workers: Optional[int] = None,
-              memory_mb: Optional[int] = None, text_field: Optional[str] = None) -> BuildReport:
+              memory_mb: Optional[int] = None, text_field: Optional[str] = None,
+              add: bool = False) -> BuildReport:
         """Build or update the index from source files and folders.
 
         Without ``paths``, the folders the index was last built from (or the
@@ -89,15 +90,18 @@ class Engine:
         ``memory_mb`` bounds the memory of the whole build, all its
         processes together (default 1024).  ``text_field`` names the field of JSON Lines
         records that holds the text (default: the one of the last build, at
-        first ``text``).
+        first ``text``).  With ``add``, ``paths`` join the sources the index
+        already holds instead of replacing them.
         """
         from .index import build, store
 
         manifest = store.read_manifest(self.path) if self.path.is_dir() else {}
+        recorded = [Path(r) for r in manifest.get("roots", [])]
         roots = [Path(p) for p in paths] if paths else None
         if roots is None:
-            recorded = manifest.get("roots")
-            roots = [Path(r) for r in recorded] if recorded else default_sources()
+            roots = recorded or default_sources()
+        elif add:
+            roots = recorded + [r for r in roots if r.resolve() not in {x.resolve() for x in recorded}]
         report = build.build(self.path, roots, rebuild=rebuild, progress=progress,
                              workers=workers or default_workers(),
                              memory_mb=memory_mb or build.DEFAULT_MEMORY_MB,
@@ -123,14 +127,14 @@ class Engine:
             if announce:
                 announce("outdated")
             return self.index(progress=progress)
-        if announce:
-            announce("missing")
         sources = default_sources()
         if not any(p.exists() for p in sources):
             raise IndexMissingError(
                 f"no index at {self.path} and no {sources[0]}/ folder to build one from: "
                 f"run `search index SOURCES…`"
             )
+        if announce:
+            announce("missing")
         return self.index(sources, progress=progress)
 
     # -- searching ---------------------------------------------------------
@@ -146,40 +150,54 @@ class Engine:
                 self._searcher = Searcher(self.path)
             return self._searcher
 
-    def _compile(self, query: str, exact: bool, phrase: bool = False):
+    def _compile(self, query: str, exact: bool, phrase: bool = False, expander=None):
         """The query tree; with ``phrase``, several plain words are one
-        phrase (what a concordance looks for)."""
+        phrase (what a concordance looks for); ``expander`` widens words
+        (translations, synonyms)."""
         from .query import compile_query, parse
         from .query.compile import as_phrase
 
         tree = parse(query)
-        return tree, compile_query(as_phrase(tree) if phrase else tree, query, exact=exact)
+        return tree, compile_query(as_phrase(tree) if phrase else tree, query, exact=exact, expander=expander)
 
     def search(self, query: str, *, limit: int = 10, offset: int = 0, lang: Optional[str] = None,
-               doc: Optional[str] = None, part: Optional[str] = None, exact: bool = False) -> Results:
+               doc: Optional[str] = None, part: Optional[str] = None, exact: bool = False,
+               translate: bool = True, synonyms: Optional[Sequence[os.PathLike | str]] = None,
+               lexicon: Optional[Sequence[os.PathLike | str]] = None) -> Results:
         """The best ``limit`` paragraphs for ``query``, after the first
         ``offset``.
 
-        A word matches all its forms (``exact=True`` turns that off);
+        A word matches all its forms (``exact=True`` turns that off and every
+        expansion), its equivalents in the other language (``translate=False``
+        turns that off; ``lexicon`` adds bilingual lists, .tsv or Apertium
+        .dix, default ``$SEARCH_LEXICON``) and its synonyms (the shipped
+        tables and ``synonyms`` files, default ``$SEARCH_SYNONYMS``);
         ``"quoted words"`` must stand together; AND, OR, NOT, parentheses,
         ``prefix*`` and the filters ``lang:``, ``doc:``, ``part:``,
-        ``article:``, ``kind:`` work as documented in the README.  Raises
-        QuerySyntaxError for a malformed query, UsageError for a bad
+        ``article:``, ``kind:`` work as documented in the README.  A word
+        that matches nothing gets a suggestion in ``Results.suggestions``.
+        Raises QuerySyntaxError for a malformed query, UsageError for a bad
         argument.
         """
+        from .query.expand import Expander
         from .rank.order import to_hit
+        from .rank.suggest import suggestions
 
         _check_page(limit, offset)
-        _, compiled = self._compile(query, exact)
+        expander = Expander.load(translate, synonyms, lexicon)
+        tree, compiled = self._compile(query, exact, expander=expander)
         notes: list[str] = []
-        total, ranked = self._get_searcher().ranked(compiled, limit=limit, offset=offset,
-                                                    filters=_filters(lang, doc, part), notes=notes)
+        searcher = self._get_searcher()
+        total, ranked = searcher.ranked(compiled, limit=limit, offset=offset,
+                                        filters=_filters(lang, doc, part), notes=notes)
         hits = tuple(to_hit(offset + rank, r) for rank, r in enumerate(ranked, 1))
-        return Results(query=query, total=total, hits=hits, offset=offset, notes=tuple(dict.fromkeys(notes)))
+        return Results(query=query, total=total, hits=hits, offset=offset, notes=tuple(dict.fromkeys(notes)),
+                       suggestions=suggestions(searcher, tree, query, expander))
 
     def batch(self, queries: Iterable, *, limit: int = 10, lang: Optional[str] = None,
-              doc: Optional[str] = None, part: Optional[str] = None,
-              exact: bool = False) -> Iterable["BatchResult"]:
+              doc: Optional[str] = None, part: Optional[str] = None, exact: bool = False,
+              translate: bool = True, synonyms: Optional[Sequence[os.PathLike | str]] = None,
+              lexicon: Optional[Sequence[os.PathLike | str]] = None) -> Iterable["BatchResult"]:
         """Run many queries with one searcher, yielding one result each.
 
         ``queries`` holds strings, ``(id, query)`` pairs or BatchQuery
@@ -192,7 +210,8 @@ class Engine:
         _filters(lang, doc, part)  # a bad argument fails the batch, not each query
         for item in as_queries(queries):
             try:
-                results = self.search(item.query, limit=limit, lang=lang, doc=doc, part=part, exact=exact)
+                results = self.search(item.query, limit=limit, lang=lang, doc=doc, part=part, exact=exact,
+                                      translate=translate, synonyms=synonyms, lexicon=lexicon)
             except QuerySyntaxError as exc:
                 yield BatchResult(item.id, item.query, error=str(exc))
             else:
@@ -275,12 +294,16 @@ class Engine:
         return found
 
     def explain(self, query: str, *, limit: int = 3, lang: Optional[str] = None,
-                doc: Optional[str] = None, part: Optional[str] = None, exact: bool = False) -> "Explanation":
-        """How ``query`` was analysed and why its top hits rank as they do."""
+                doc: Optional[str] = None, part: Optional[str] = None, exact: bool = False,
+                translate: bool = True, synonyms: Optional[Sequence[os.PathLike | str]] = None,
+                lexicon: Optional[Sequence[os.PathLike | str]] = None) -> "Explanation":
+        """How ``query`` was analysed and widened, and why its top hits rank
+        as they do."""
         from .explain import explain
+        from .query.expand import Expander
 
         _check_page(limit, 0)
-        tree, compiled = self._compile(query, exact)
+        tree, compiled = self._compile(query, exact, expander=Expander.load(translate, synonyms, lexicon))
         _, ranked = self._get_searcher().ranked(compiled, limit=limit, filters=_filters(lang, doc, part))
         return explain(tree, compiled, ranked)
 

@@ -7,7 +7,6 @@ from dataclasses import asdict, dataclass
 from .analysis import analyze
 from .analysis.morph import known_in, lemmas
 from .analysis.normalize import script_variants
-from .analysis.tokenize import tokenize
 from .lang import LANGS
 from .models import StoredParagraph
 from .query import syntax as ast
@@ -35,6 +34,7 @@ class HitExplanation:
     items_matched: int
     items_exact: int
     items_likely: int  # in exact form or most likely reading
+    how: tuple[str, ...]  # literal, translation, synonym, structure
     terms: tuple[tuple[str, str], ...]  # (field, term) pairs that matched
 
 
@@ -46,21 +46,13 @@ class Explanation:
     tiered: bool
     items: int
     words: tuple[WordAnalysis, ...]
+    #: Other words searched for the query's items: {"item", "kind", "text",
+    #: "lang", "source", "lemmas"}, kind "translation" or "synonym".
+    expansions: tuple[dict, ...]
     hits: tuple[HitExplanation, ...]
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-def query_words(node: ast.Node) -> list[str]:
-    """The words of a query tree, in order, operators and filters left out."""
-    if isinstance(node, (ast.Word, ast.Phrase)):
-        return [t.text for t in tokenize(node.text)]
-    if isinstance(node, ast.Not):
-        return query_words(node.child)
-    if isinstance(node, ast.Filter):
-        return []
-    return [w for child in node.children for w in query_words(child)]
 
 
 def analyse_word(word: str) -> WordAnalysis:
@@ -82,6 +74,9 @@ def matched_terms(compiled: Compiled, stored: StoredParagraph) -> tuple[tuple[st
                     found.update({("prefix", t): None for t in pos.forms if t.startswith(slot.prefix)})
                 found.update({("form", f): None for f in slot.forms.intersection(pos.forms)})
                 found.update({("lemma", lem): None for lem in slot.lemmas.intersection(pos.lemmas)})
+            for alternative in item.alternatives:
+                for lemmas in alternative.slots:
+                    found.update({(alternative.kind, lem): None for lem in lemmas.intersection(pos.lemmas)})
     return tuple(found)
 
 
@@ -91,13 +86,14 @@ def explain(tree: ast.Node, compiled: Compiled, ranked: list[Ranked]) -> Explana
             rank=rank, citation=r.stored.paragraph.citation, id=r.stored.paragraph.id,
             score=round(r.score, 4), tier=r.tier, relevance=round(r.relevance, 4), bm25f=round(r.bm25f, 4),
             proximity=round(r.evidence.proximity, 4), items_matched=r.evidence.matched,
-            items_exact=r.evidence.exact, items_likely=r.evidence.primary,
+            items_exact=r.evidence.exact, items_likely=r.evidence.primary, how=r.evidence.how,
             terms=matched_terms(compiled, r.stored),
         )
         for rank, r in enumerate(ranked, 1)
     )
     return Explanation(
         query=compiled.source, tree=repr(tree), compiled=str(compiled.tree), tiered=compiled.tiered,
-        items=len(compiled.items), words=tuple(analyse_word(w) for w in dict.fromkeys(query_words(tree))),
+        items=len(compiled.items), words=tuple(analyse_word(w) for w in dict.fromkeys(ast.words(tree))),
+        expansions=tuple({"item": item.text, **a.to_dict()} for item in compiled.items for a in item.alternatives),
         hits=hits,
     )

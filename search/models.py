@@ -75,6 +75,9 @@ class Hit:
     text: str
     matches: tuple[Match, ...] = ()
     snippet: str = ""
+    #: How the query's items were found in it: "literal" (in their own
+    #: words), "translation", "synonym", "structure" (the article's title).
+    how: tuple[str, ...] = ()
 
     @property
     def matched(self) -> list[str]:
@@ -86,6 +89,7 @@ class Hit:
         data["score"] = round(self.score, 4)
         data["matched"] = self.matched
         data["matches"] = [[m.start, m.end] for m in self.matches]
+        data["how"] = list(self.how)
         return data
 
 
@@ -99,6 +103,9 @@ class Results:
     offset: int = 0  # hits before the first one here
     #: One-line notes for the user: a filter value the index does not hold.
     notes: tuple[str, ...] = ()
+    #: The query with its words that nothing matches corrected ("did you
+    #: mean"), never applied by the engine.
+    suggestions: tuple[str, ...] = ()
 
     def __iter__(self):
         return iter(self.hits)
@@ -111,6 +118,8 @@ class Results:
                 "hits": [h.to_dict() for h in self.hits]}
         if self.notes:
             data["notes"] = list(self.notes)
+        if self.suggestions:
+            data["suggestions"] = list(self.suggestions)
         return data
 
 
@@ -126,6 +135,9 @@ class BuildReport:
     #: One message per problem: a file skipped (unreadable, binary, empty)
     #: or read with damage (broken UTF-8, bad JSON Lines records).
     problems: tuple[str, ...] = ()
+    #: What is worth knowing but skipped nothing (two sources with one
+    #: document id, sources that left the index because others were named).
+    notes: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:

@@ -69,11 +69,15 @@ class Style:
 
 def as_text(results: Results, style: Style) -> str:
     if not results.hits:
+        if results.total:
+            return f"no hits past {results.offset}: {results.total} paragraphs match {results.query!r}"
         return f"no paragraphs match {results.query!r}"
     lines = []
     open_mark, close_mark = style.mark()
     for hit in results.hits:
-        head = f"{hit.rank:>3}. {style.strong(hit.citation)}  {style.dim(f'[{hit.doc} · {hit.lang} · {hit.score:.2f}]')}"
+        # How it matched, when not (only) in the query's own words.
+        how = "".join(f" · {kind}" for kind in hit.how if kind != "literal")
+        head = f"{hit.rank:>3}. {style.strong(hit.citation)}  {style.dim(f'[{hit.doc} · {hit.lang}{how} · {hit.score:.2f}]')}"
         lines.append(head)
         lines.append("     " + snippet(hit.text, hit.matches, open_mark, close_mark))
     first = results.offset + 1
@@ -93,7 +97,8 @@ def render(results: Results, fmt: str, color: bool = False) -> str:
 
 # -- batch output --------------------------------------------------------------
 
-BATCH_COLUMNS = ("query_id", "query", "rank", "score", "doc", "citation", "snippet", "id", "error")
+BATCH_COLUMNS = ("query_id", "query", "rank", "score", "doc", "citation", "snippet", "id", "error",
+                 "suggestion")
 
 
 class BatchWriter:
@@ -120,11 +125,14 @@ class BatchWriter:
                 qid = "_".join(result.id.split())
                 self.out.write(f"{qid} Q0 {docno} {hit.rank} {hit.score:.4f} {self.tag}\n")
         elif not result.ok:
-            self.rows.writerow([result.id, result.query, "", "", "", "", "", "", result.error])
+            self.rows.writerow([result.id, result.query, "", "", "", "", "", "", result.error, ""])
         else:
+            suggestion = " | ".join(result.results.suggestions)
             for hit in result.results.hits:
                 self.rows.writerow([result.id, result.query, hit.rank, f"{hit.score:.4f}", hit.doc,
-                                    hit.citation, hit.snippet, hit.id, ""])
+                                    hit.citation, hit.snippet, hit.id, "", suggestion])
+            if not result.results.hits:  # a query that found nothing still has its row
+                self.rows.writerow([result.id, result.query, "", "", "", "", "", "", "", suggestion])
 
 
 def render_info(info, fmt: str) -> str:
@@ -135,7 +143,8 @@ def render_info(info, fmt: str) -> str:
              f"paragraphs {info.paragraphs}"]
     lines += [f"  {lang:<6} {n}" for lang, n in sorted(info.langs.items())]
     lines.append("instruments (part:)")
-    lines += [f"  {n:>6}  {part}" for part, n in sorted(info.parts.items(), key=lambda x: -x[1])[:50]]
+    lines += [f"  {n:>6}  {part or '(none: before the first instrument, or a text without one)'}"
+              for part, n in sorted(info.parts.items(), key=lambda x: -x[1])[:50]]
     lines.append("documents")
     lines += [f"  {doc:<30} {n}" for doc, n in sorted(info.docs.items(), key=lambda x: -x[1])[:50]]
     if len(info.docs) > 50:
@@ -253,18 +262,24 @@ def render_explanation(explanation, fmt: str) -> str:
         for lang, found in word.lemmas.items():
             how = "dictionary" if found["known"] else "predicted"
             lines.append(f"    {lang}: {', '.join(found['lemmas'])} ({how})")
+    if explanation.expansions:
+        lines.append("other words")
+        for e in explanation.expansions:
+            lang = f"{e['lang']}, " if e["lang"] else ""
+            lines.append(f"  {e['item']} → {e['text']}  ({e['kind']}: {lang}{e['source']})")
     lines.append(f"search  {explanation.compiled}")
     if explanation.tiered:
-        base = explanation.items + 1
-        lines.append(f"ranking by tier: items matched, then items in exact form, then items in their most "
-                     f"likely reading (tier = (matched × {base} + exact) × {base} + likely), then relevance")
+        lines.append("ranking by tier: items matched (in any words, or through the article's title), then "
+                     "matched in the text itself, then not a bare heading, then in the query's own words, "
+                     "then in the text in any words, then in exact form, then in most likely reading; "
+                     "then relevance")
     else:
         lines.append("ranking by relevance (alternatives joined by OR have no tiers)")
     lines.append("score   tier + relevance / (relevance + 1); relevance = BM25F + proximity")
     for hit in explanation.hits:
         terms = ", ".join(f"{field}:{term}" for field, term in hit.terms)
         lines.append(f"  {hit.rank}. {hit.citation}  score {hit.score:.4f}")
-        lines.append(f"     tier {hit.tier}: {hit.items_matched} items matched, {hit.items_exact} in exact form, "
-                     f"{hit.items_likely} in most likely reading")
+        lines.append(f"     tier {hit.tier}: {hit.items_matched} items matched ({', '.join(hit.how)}), "
+                     f"{hit.items_exact} in exact form, {hit.items_likely} in most likely reading")
         lines.append(f"     relevance {hit.relevance} = BM25F {hit.bm25f} + proximity {hit.proximity}; terms {terms}")
     return "\n".join(lines)

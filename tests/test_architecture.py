@@ -21,7 +21,8 @@ ORDER = [
     ("search.batch", "search.concordance", "search.explain"),
     ("search.render",),
     ("search.engine",),
-    ("search.cli", "search.server"),
+    ("search.server",),  # the HTTP face; the CLI's `serve` starts it
+    ("search.cli",),
     ("search.__init__", "search.__main__"),
 ]
 

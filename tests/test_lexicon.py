@@ -10,7 +10,7 @@ import pytest
 from search.analysis.lexicon import Lexicon, equivalents, phrase_equivalents
 from search.analysis.lexicon.cognates import (_one_way, _spellings, cognates, is_false_friend,
                                                lemma_pos)
-from search.analysis.lexicon.tables import FALSE_FRIENDS, LEGAL, data_file, read_pairs
+from search.analysis.lexicon.tables import FALSE_FRIENDS, GENERAL, LEGAL, data_file, read_pairs
 from search.analysis.morph import known_in, query_lemmas
 from search.analysis.normalize import fold_word
 from search.analysis.tokenize import tokenize
@@ -91,6 +91,46 @@ def test_a_query_position_may_be_a_lemma_or_a_set_of_them():
     as_strings = phrase_equivalents(("позбавлення", "воля"), "uk")
     as_sets = phrase_equivalents((("позбавлення",), {"воло", "воля"}), "uk")
     assert as_strings == as_sets and as_strings
+
+
+# -- the general list ------------------------------------------------------------
+
+@pytest.mark.parametrize("uk, ru", [
+    ("мрія", "мечта"), ("питання", "вопрос"), ("година", "час"), ("тиждень", "неделя"),
+    ("вчитель", "учитель"), ("зібрати", "собрать"), ("гарний", "красивый"), ("дякувати", "благодарить"),
+])
+def test_general_pairs_read_both_ways(uk, ru):
+    assert ru in lemmas_of(None, uk, "uk")
+    assert uk in lemmas_of(None, ru, "ru")
+
+
+def test_general_pairs_have_a_source_of_their_own():
+    assert [(e.lemma, e.source) for e in equivalents("мрія", "uk")] == [("мечта", "general")]
+    # the legal list is listed first
+    assert [e.source for e in equivalents("злочин", "uk")][:1] == ["legal"]
+
+
+def test_a_word_the_curated_lists_translate_takes_no_cognates():
+    # the rules would pair "рівень" with "ревень" (rhubarb), "питати" with
+    # "пытать" (to torture): the list's translations are all it gets
+    assert lemmas_of(None, "рівень", "uk") == ["уровень"]
+    assert "спрашивать" in lemmas_of(None, "питати", "uk")
+    assert "пытать" not in lemmas_of(None, "питати", "uk")
+    assert all(e.source != "cognate" for e in equivalents("голова", "uk"))
+    # a right cognate is listed with the word: голова ↔ голова beside глава
+    assert {"голова", "глава"} <= set(lemmas_of(None, "голова", "uk"))
+    # a word the lists lack still gets its cognates
+    assert [(e.lemma, e.source) for e in equivalents("конвенція", "uk")] == [("конвенция", "legal")]
+    assert [e.source for e in equivalents("інформаційний", "uk")] == ["cognate"]
+
+
+def test_a_user_list_does_not_hide_cognates(tmp_path):
+    path = tmp_path / "mine.tsv"
+    path.write_text("інформаційний\tосведомительный\n", encoding="utf-8")
+    lexicon = Lexicon()
+    lexicon.load_tsv(path)
+    assert [(e.lemma, e.source) for e in lexicon.equivalents("інформаційний", "uk")] == [
+        ("осведомительный", "user"), ("информационный", "cognate")]
 
 
 # -- cognates --------------------------------------------------------------------
@@ -242,7 +282,7 @@ def test_the_shared_lexicon_answers_module_calls():
 
 # -- the data files --------------------------------------------------------------
 
-@pytest.mark.parametrize("name", [LEGAL, FALSE_FRIENDS])
+@pytest.mark.parametrize("name", [LEGAL, GENERAL, FALSE_FRIENDS])
 def test_a_data_file_has_two_sides_a_line_and_no_pair_twice(name):
     text = data_file(name).read_text(encoding="utf-8")
     lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
@@ -268,11 +308,30 @@ def test_every_word_of_the_curated_list_is_a_dictionary_word():
     assert {word for _, word in unknown} <= NEW_WORDS
 
 
+def test_the_general_list_is_long_and_says_where_it_comes_from():
+    text = data_file(GENERAL).read_text(encoding="utf-8")
+    assert len(read_pairs(data_file(GENERAL))) >= 1000
+    assert "by hand" in text and "No bilingual dictionary" in text
+    assert "Format" in text and "To extend" in text
+
+
+def test_both_sides_of_a_general_pair_are_lemmas_of_one_part_of_speech():
+    wrong = [(uk, ru) for uk, ru in read_pairs(data_file(GENERAL))
+             if not lemma_pos(fold_word(uk), "uk") & lemma_pos(fold_word(ru), "ru")]
+    assert wrong == []
+
+
+def test_no_general_pair_repeats_a_legal_one():
+    legal = {tuple(fold_word(side) for side in pair) for pair in read_pairs(data_file(LEGAL))}
+    general = {tuple(fold_word(side) for side in pair) for pair in read_pairs(data_file(GENERAL))}
+    assert legal & general == set()
+
+
 def test_the_data_files_ship_with_the_package():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     patterns = config["tool"]["setuptools"]["package-data"]["search.analysis.lexicon"]
     assert "*.tsv" in patterns
-    assert data_file(LEGAL).is_file() and data_file(FALSE_FRIENDS).is_file()
+    assert all(data_file(name).is_file() for name in (LEGAL, GENERAL, FALSE_FRIENDS))
 
 
 def test_a_language_the_lexicon_does_not_pair_gets_nothing():

@@ -51,3 +51,10 @@ def test_any_string_parses_or_raises_the_documented_error(text):
         parse(text)
     except QuerySyntaxError:
         pass
+
+
+def test_a_prefix_inside_quotes_is_refused():
+    with pytest.raises(QuerySyntaxError, match="cannot stand inside quotes"):
+        parse('"злочин* груп*"')
+    with pytest.raises(QuerySyntaxError, match="a query is text"):
+        parse(None)

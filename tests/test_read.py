@@ -73,3 +73,17 @@ def test_discover_finds_supported_files_only(tmp_path):
     (tmp_path / "c.pdf").write_bytes(b"%PDF")
     (tmp_path / "loop").symlink_to(tmp_path)
     assert [p.name for p in discover([tmp_path])] == ["a.txt", "b.html"]
+
+
+def test_jsonl_records_with_one_id_are_told_apart(tmp_path):
+    path = tmp_path / "dup.jsonl"
+    path.write_text('{"id": "dup", "text": "а"}\n{"id": "dup", "text": "б"}\n', encoding="utf-8")
+    loaded = load(path)
+    assert [d.doc for d in loaded.documents] == ["dup", "dup~2"]
+    assert "the id 'dup' is taken by line 1" in loaded.warnings[0]
+
+
+def test_a_text_field_falls_back_on_text(tmp_path):
+    path = tmp_path / "mixed.jsonl"
+    path.write_text('{"id": "a", "body": "перший"}\n{"id": "b", "text": "другий"}\n', encoding="utf-8")
+    assert [d.text for d in load(path, "body").documents] == ["перший", "другий"]

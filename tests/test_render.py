@@ -64,8 +64,11 @@ def test_trec_and_csv_batch_rows():
     writer.write(BatchResult("q2", '"bad', error="bad query"))
     assert out.getvalue() == "q_1 Q0 law:1 1 7.9412 run 1\nq_1 Q0 law:2 2 5.5000 run 1\n"
     out = io.StringIO()
+    BatchWriter(out, "csv").write(BatchResult("q3", "конвенцыя", Results("конвенцыя", 0, suggestions=("конвенція",))))
+    assert out.getvalue().split("\n")[1] == "q3,конвенцыя,,,,,,,,конвенція"
+    out = io.StringIO()
     BatchWriter(out, "tsv").write(BatchResult("q2", '"bad', error="bad query"))
-    assert out.getvalue().split("\n")[1] == 'q2\t"""bad"\t\t\t\t\t\t\tbad query'
+    assert out.getvalue().split("\n")[1] == 'q2\t"""bad"\t\t\t\t\t\t\tbad query\t'
 
 
 def test_kwic_columns_line_up():
@@ -115,6 +118,8 @@ def test_query_text_output_whole(tiny):
 
 def test_empty_answers(tiny):
     assert cli("query", "відсутнє", "--index", tiny, "--format", "jsonl").stdout == ""
+    past = cli("query", "група", "--index", tiny, "--offset", "5")
+    assert past.stdout == "no hits past 5: 2 paragraphs match 'група'\n"
     none = cli("query", "відсутнє", "--index", tiny)
     assert none.exit_code == 0 and none.stdout == "no paragraphs match 'відсутнє'\n"
 

@@ -81,8 +81,10 @@ def test_explain_shows_analysis_query_and_evidence(engine, cli):
     assert top.citation == "Конвенція, ст. 2, п. (a)" and top.items_matched == 2
     assert ("form", "злочинна") in top.terms and top.proximity > 0
     assert abs(top.relevance - (top.bm25f + top.proximity)) < 1e-3
-    # the score is the tier plus the relevance squeezed below 1
-    assert top.tier == (2 * 3 + top.items_exact) * 3 + top.items_likely
+    # the score is the tier plus the relevance squeezed below 1: items held
+    # (2), held in the text (yes), not a heading (yes), then literal, direct,
+    # exact, likely in base 3
+    assert top.tier == ((((2 * 2 + 1) * 2 + 1) * 3 + 2) * 3 + 2) * 3 * 3 + top.items_exact * 3 + top.items_likely
     assert abs(top.score - (top.tier + top.relevance / (top.relevance + 1))) < 1e-3
     text = cli("explain", "торговля людьми")
     assert "ru: торговля (dictionary)" in text and "proximity" in text

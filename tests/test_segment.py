@@ -128,3 +128,39 @@ def test_html_headings_are_the_structure_they_name(tmp_path):
     assert (body.article, body.article_title, body.citation) == ("2", "Видача", "Закон України, ст. 2, п. 1")
     assert body.title == "Закон про видачу"
     assert find(paragraphs, "Текст розділу").section == "Розділ II Заключні положення"
+
+
+def test_a_text_with_a_paragraph_a_line_is_split_by_lines(tmp_path):
+    path = tmp_path / "single.txt"
+    path.write_text("Стаття 5. Відповідальність\n1. Перша частина.\n2. Друга частина.\n"
+                    "Стаття 6. Інше\nТекст статті шість.\n", encoding="utf-8")
+    found = [(p.kind, p.citation, p.text) for p in paragraphs_of(path)]
+    assert found == [
+        ("heading", "single, ст. 5", "Стаття 5. Відповідальність"),
+        ("body", "single, ст. 5, п. 1", "1. Перша частина."),
+        ("body", "single, ст. 5, п. 2", "2. Друга частина."),
+        ("heading", "single, ст. 6", "Стаття 6. Інше"),
+        ("body", "single, ст. 6", "Текст статті шість."),
+    ]
+
+
+def test_an_article_or_numbered_line_opens_a_paragraph_inside_a_block(tmp_path):
+    path = tmp_path / "law.txt"
+    path.write_text("Вступний текст.\n\nСтаття 1\nМета\n1. Перше.\n2. Друге.\n", encoding="utf-8")
+    found = [(p.kind, p.citation) for p in paragraphs_of(path)]
+    assert found == [("front", "law, абз. 1"), ("heading", "law, ст. 1"), ("body", "law, ст. 1, п. 1"),
+                     ("body", "law, ст. 1, п. 2")]
+
+
+def test_a_section_word_alone_on_its_line_opens_a_section(tmp_path):
+    path = tmp_path / "code.txt"
+    path.write_text("Розділ II\nЗаключні положення\n\nТекст розділу.\n", encoding="utf-8")
+    heading, body = paragraphs_of(path)
+    assert heading.kind == "heading" and body.section == "Розділ II Заключні положення"
+    assert body.kind == "body" and body.citation == "code, абз. 1"
+
+
+def test_footnotes_stand_outside_the_numbering_and_cite_their_place(ru):
+    notes = [p for p in ru if p.kind == "footnote"]
+    assert notes and all(p.paragraph == "" for p in notes)
+    assert notes[0].citation == "Решение 4/4, сноска 1 (Решение 4/4, абз. 1)"

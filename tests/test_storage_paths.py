@@ -16,6 +16,7 @@ from search.analysis import analyze, encode
 from search.index import store
 from search.index.documents import decode_spans, read_stored
 from search.query import compile_query, parse
+from search.query.expand import Expander
 from search.rank.evaluate import Query, evaluate
 from search.rank.evidence import gather, gather_segment, locate
 from tests.test_rank import QUERIES as RANK_QUERIES
@@ -62,9 +63,15 @@ def test_the_updated_index_has_deletions_in_several_segments(updated):
         assert sum(eng.search(q).total > 0 for q in QUERIES) > 0.7 * len(QUERIES)
 
 
+def titles(p) -> tuple:
+    """The positions of the titles a paragraph stands under."""
+    return tuple(analyze(" ".join(t for t in (p.article_title, p.section) if t), p.lang))
+
+
 @pytest.mark.parametrize("text", QUERIES)
-def test_evidence_from_postings_equals_the_full_analysis(updated, text):
-    compiled = compile_query(parse(text), text)
+@pytest.mark.parametrize("expanded", [False, True], ids=["words", "translations and synonyms"])
+def test_evidence_from_postings_equals_the_full_analysis(updated, text, expanded):
+    compiled = compile_query(parse(text), text, expander=Expander.load() if expanded else None)
     items = list(compiled.items)
     with store.open_index(updated[0]).searcher() as searcher:
         query = Query(searcher)
@@ -76,7 +83,7 @@ def test_evidence_from_postings_equals_the_full_analysis(updated, text):
             for k, doc in enumerate(part.docs.tolist()):
                 stored = read_stored(part.reader.stored_fields(doc))
                 p = stored.paragraph
-                expected = gather(items, encode(analyze(p.text, p.lang)))
+                expected = gather(items, encode(analyze(p.text, p.lang)), titles(p))
                 assert locate(found.evidence(k), decode_spans(stored.spans)) == expected, (text, p.id)
 
 

@@ -180,3 +180,30 @@ def test_a_read_only_index_answers_and_refuses_builds_in_one_line(tmp_path, sour
         assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
         assert "permission denied" in result.stderr and str(ix) in result.stderr
     assert snapshot(ix) == before and sorted(p.name for p in tmp_path.iterdir()) == around
+
+
+def test_add_keeps_the_sources_already_held_and_replacing_them_is_told(tmp_path, sources_copy):
+    ix, more = tmp_path / "ix", tmp_path / "more"
+    more.mkdir()
+    (more / "extra.txt").write_text("Окрема група.\n", encoding="utf-8")
+    assert run("index", sources_copy, "--index", ix).exit_code == 0
+    added = run("index", more, "--index", ix, "--add")
+    assert added.exit_code == 0 and "1 added, 0 replaced, 0 removed, 2 unchanged" in added.stderr
+    replaced = run("index", more, "--index", ix)
+    assert replaced.exit_code == 0 and "0 added, 0 replaced, 2 removed" in replaced.stderr
+    assert f"search: note: the index no longer holds {sources_copy.resolve()}" in replaced.stderr
+
+
+def test_a_build_with_nothing_to_index_creates_nothing(tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = run("index", tmp_path / "empty", "--index", tmp_path / "ix")
+    assert result.exit_code == 1 and "nothing to index" in result.stderr
+    assert not (tmp_path / "ix").exists()
+
+
+def test_two_sources_with_one_document_id_are_noted(tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / "src" / folder).mkdir(parents=True)
+        (tmp_path / "src" / folder / "law.txt").write_text(f"Закон {folder}.\n", encoding="utf-8")
+    result = run("index", tmp_path / "src", "--index", tmp_path / "ix")
+    assert result.exit_code == 0 and "2 sources share the document id 'law'" in result.stderr

@@ -128,3 +128,14 @@ def query_analysis(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 def query_lemmas(word: str) -> tuple[str, ...]:
     return query_analysis(word)[0]
+
+
+def known_readings(word: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(language, lemmas) for each dictionary that knows a folded query
+    word: which lemmas are whose, to translate each into the other
+    language.  A word no dictionary knows has none (a guessed lemma is not
+    worth translating)."""
+    if not _is_cyrillic_word(word):
+        return ()
+    return tuple((lang, _dictionary_lemmas(word, lang)) for lang in letter_langs(word)
+                 if known_in(word, lang) and _dictionary_lemmas(word, lang))

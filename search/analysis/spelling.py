@@ -94,7 +94,7 @@ from itertools import accumulate, repeat
 from typing import Callable, Collection, Iterable, Iterator, Optional
 from zlib import crc32
 
-from ..lang import KEYBOARD, KEYBOARD_KEYS
+from ..lang import KEYBOARD, KEYBOARD_KEYS, OWN_LETTERS
 from .normalize import fold_script, fold_word
 from .tokenize import MAX_WORD, tokenize
 
@@ -212,9 +212,14 @@ class Speller:
             return []
         best: dict[str, Suggestion] = {}
         for at, distance in self._near(word, max_distance(word)):
-            best[self._terms[at]] = Suggestion(self._terms[at], distance, self._frequency[at], EDIT)
+            if _same_language(word, self._terms[at]):
+                best[self._terms[at]] = Suggestion(self._terms[at], distance, self._frequency[at], EDIT)
+        # A Cyrillic word read on the other Cyrillic layout must then be a
+        # word as it is ("відача" is "выдача"): near it, it would only be a
+        # word of the other language near this one ("участницы", "учасниці").
+        latin = any("a" <= ch <= "z" for ch in word)
         for variant in layout_variants(word):
-            for at, distance in self._near(variant, max(0, max_distance(variant) - 1)):
+            for at, distance in self._near(variant, max(0, max_distance(variant) - 1) if latin else 0):
                 term = self._terms[at]
                 if term not in best or best[term].distance > distance:
                     best[term] = Suggestion(term, distance, self._frequency[at], LAYOUT)
@@ -424,6 +429,13 @@ def layout_variants(word: str) -> list[str]:
             if variant != word and variant not in found:
                 found.append(variant)
     return found
+
+
+def _same_language(word: str, term: str) -> bool:
+    """Whether a correction keeps to the word's language where its letters
+    tell it ("участницы" is Russian: not "учасниці")."""
+    langs = [lang for lang, letters in OWN_LETTERS.items() if letters & set(word)]
+    return len(langs) != 1 or not any(OWN_LETTERS[other] & set(term) for other in OWN_LETTERS if other != langs[0])
 
 
 def _fits(term: str, before: Optional[str], after: Optional[str],

@@ -248,6 +248,7 @@ class Synonyms:
         self._lock = threading.Lock()
         self._index: Optional[_Index] = None
         self._cache: dict = {}
+        self._words: Optional[tuple[str, ...]] = None
 
     @classmethod
     def load(cls, paths: Optional[Iterable[os.PathLike | str]] = None, *, shipped: bool = True) -> "Synonyms":
@@ -260,13 +261,16 @@ class Synonyms:
     def __len__(self) -> int:
         return len(self.rules)
 
-    def words(self) -> list[str]:
-        """Every word of every term, folded, once: vocabulary for the speller."""
-        found: dict[str, None] = {}
-        for rule in self.rules:
-            for term in rule.left + rule.right:
-                found.update(dict.fromkeys(_words(term)))
-        return list(found)
+    def words(self) -> tuple[str, ...]:
+        """Every word of every term, folded, once: vocabulary for the speller
+        (worked out on first use; the rules do not change)."""
+        if self._words is None:
+            found: dict[str, None] = {}
+            for rule in self.rules:
+                for term in rule.left + rule.right:
+                    found.update(dict.fromkeys(_words(term)))
+            self._words = tuple(found)
+        return self._words
 
     def expand(self, slots: Sequence[Collection[str]], langs: Optional[Collection[str]] = None
                ) -> list[Expansion]:

@@ -10,6 +10,8 @@ and, if it was indexed before, keeps its old paragraphs.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -52,14 +54,15 @@ def build(path: Path, roots: list[Path], *, rebuild: bool = False, progress: Pro
     (``text_field``: the field of JSON Lines records that holds the text)."""
     say = progress or (lambda message: None)
     _refuse_sources_holding(roots, path)
+    # Sources first: a build with nothing to index creates nothing.
+    problems: list[SourceError] = []
+    files = discover(roots, problems)
+    if not files:
+        raise NoSourcesError("nothing to index: " + "; ".join(
+            [str(p) for p in problems] or ["no .txt, .md, .html or .jsonl files in " + ", ".join(map(str, roots))]))
     store.claim(path)
     with store.build_lock(path):
         store.clear_leftovers(path)
-        problems: list[SourceError] = []
-        files = discover(roots, problems)
-        if not files:
-            raise NoSourcesError("nothing to index: " + "; ".join(
-                [str(p) for p in problems] or ["no .txt, .md, .html or .jsonl files in " + ", ".join(map(str, roots))]))
         live = store.live_generation(path)
         old_manifest = store.read_manifest(path)
         in_place = (not rebuild and live is not None and store.is_current(path) and store.exists(path)
@@ -80,11 +83,30 @@ def build(path: Path, roots: list[Path], *, rebuild: bool = False, progress: Pro
             store.write_manifest(generation, manifest)
         if not in_place:
             store.publish(path, generation)
-        return report
+        return replace(report, notes=_notes(files, old_manifest, roots, report))
+
+
+def _notes(files: list[Path], old_manifest: dict, roots: list[Path], report: BuildReport) -> tuple[str, ...]:
+    """Two sources that would cite alike, and sources gone because other
+    folders were named."""
+    notes = []
+    stems: dict[str, list[Path]] = {}
+    for path in files:
+        if path.suffix.lower() != ".jsonl":
+            stems.setdefault(path.stem, []).append(path)
+    for stem, paths in stems.items():
+        if len(paths) > 1:
+            notes.append(f"{len(paths)} sources share the document id {stem!r} ({', '.join(map(str, paths[:3]))}); "
+                         f"rename one so that their hits cite apart")
+    earlier = [r for r in old_manifest.get("roots", []) if r not in {str(Path(x).resolve()) for x in roots}]
+    if earlier and report.removed:
+        notes.append(f"the index no longer holds {', '.join(earlier)}: it holds what was named "
+                     f"(search index --add adds to it)")
+    return tuple(notes)
 
 
 def _now() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def _refuse_sources_holding(roots: list[Path], path: Path) -> None:

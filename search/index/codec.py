@@ -291,14 +291,12 @@ def write_field(postfile, inv: Inverted) -> FieldTerms:
     change = np.empty(n, dtype=bool)
     change[0] = True
     np.not_equal(term[1:], term[:-1], out=change[1:])
-    if inv.pos is not None:
-        new_doc = np.empty(n, dtype=bool)
-        new_doc[0] = True
-        np.not_equal(doc[1:], doc[:-1], out=new_doc[1:])
-        starts = np.flatnonzero(change | new_doc)
-        del new_doc
-    else:
-        starts = np.arange(n)
+    # A posting starts where the term or the paragraph changes.
+    new_doc = np.empty(n, dtype=bool)
+    new_doc[0] = True
+    np.not_equal(doc[1:], doc[:-1], out=new_doc[1:])
+    starts = np.flatnonzero(change | new_doc)
+    del new_doc
     freq = np.diff(np.append(starts, n)).astype(np.int32)
     tstarts = np.flatnonzero(change[starts])
     del change
@@ -534,8 +532,8 @@ def read_field(reader: ArrayTermsReader, field: str) -> Inverted:
     found, region, columns = _read_postings(reader, *reader._terms.field_table(field))
     df, weight, _, _, _, _, pos_off, pos_len, flag_off, flag_len = columns
     terms, doc, freq = found.terms, found.doc, found.freq
-    if not len(pos_len) or not pos_len.any():
-        return Inverted(terms, found.term, doc)
+    if not len(pos_len) or not pos_len.any():  # an entry per occurrence, as a writer takes them
+        return Inverted(terms, np.repeat(found.term, freq), np.repeat(doc, freq))
     pos = restart_cumsum(decode_varints(region(pos_off, pos_len)), freq).astype(np.int32)
     flags = np.zeros(len(pos), dtype=np.uint8)
     flagged = flag_len > 0

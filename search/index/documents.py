@@ -10,8 +10,11 @@ and ranking reads it from there.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
+from ..analysis import analyze, encode
 from ..analysis.analyze import spans
 from ..models import Paragraph, StoredParagraph
 from .arrays import decode_varints, encode_varints
@@ -28,7 +31,8 @@ def to_fields(p: Paragraph) -> dict:
     meta = {name: getattr(p, name) for name in _META if getattr(p, name)}
     return dict(id=p.id, source=p.source, doc=p.doc, lang=p.lang, kind=p.kind, part=p.part,
                 article=p.article, ordinal=p.ordinal, title=p.title, section=p.section,
-                article_title=p.article_title, text=p.text, meta=meta, spans=encode_spans(p.text))
+                article_title=p.article_title, text=p.text, meta=meta, spans=encode_spans(p.text),
+                context=titles(p.article_title, p.section, p.lang))
 
 
 def encode_spans(text: str) -> bytes:
@@ -66,6 +70,15 @@ class Spans:
 def decode_spans(data: bytes) -> Spans:
     """The offsets of every position, as :func:`encode_spans` stored them."""
     return Spans(data)
+
+
+@lru_cache(maxsize=4096)
+def titles(article_title: str, section: str, lang: str) -> str:
+    """The ``context`` field: the lemmas of the titles a paragraph stands
+    under, one slot a position as :func:`search.analysis.encode` writes
+    them (the same for every paragraph of an article, so cached)."""
+    text = " ".join(t for t in (article_title, section) if t)
+    return encode(analyze(text, lang))[1] if text else ""
 
 
 def read_stored(fields: dict) -> StoredParagraph:

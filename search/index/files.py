@@ -113,12 +113,14 @@ def index_file(sink, path: Path, entry: Optional[dict], report, text_field: str 
         # next build sees a newer file and reads it again.
         stat = fingerprint(path)
         if path.suffix.lower() == ".jsonl":
-            scanned = scan(path, piece_bytes=1 << 62)
-            done = index_piece(sink, path, scanned.pieces[0], scanned.encoding, scanned.errors, report, text_field)
+            scanned = scan(path, 1 << 62, text_field)
+            done = index_piece(sink, path, scanned.pieces[0], scanned.encoding, scanned.errors, report, text_field,
+                               scanned.renamed)
             added = done.paragraphs
             if done.error:
                 raise SourceError(path, done.error)
-            warnings = tuple(scanned.warnings) + tuple(merge(path, [done.report], text_field))
+            warnings = tuple(scanned.warnings) + tuple(merge(path, [done.report], text_field,
+                                                             scanned.renamed_warnings))
             digest = scanned.sha256
         else:
             source = ingest(path, text_field=text_field)
@@ -138,10 +140,11 @@ def index_file(sink, path: Path, entry: Optional[dict], report, text_field: str 
 
 
 def index_piece(sink, path: Path, piece: Piece, encoding: str, errors: str, report,
-                text_field: str = "text") -> PieceResult:
+                text_field: str = "text", renamed: Optional[dict] = None) -> PieceResult:
     """Read one piece of a JSON Lines file record by record and add its
-    paragraphs to ``sink``; a failure to read is kept in the result."""
-    records = Records(path, piece, encoding, errors, text_field)
+    paragraphs to ``sink`` (``renamed``: records indexed under another id,
+    by line); a failure to read is kept in the result."""
+    records = Records(path, piece, encoding, errors, text_field, renamed)
     tally = Tally(report, path.name)
     paragraphs = read = 0
     error = ""

@@ -54,14 +54,15 @@ def parallel_index(ix, sizes: dict[Path, int], old: dict, workers: int, memory_m
             continue
         try:
             stat = fingerprint(path)
-            scanned = scan(path, piece_bytes)
+            scanned = scan(path, piece_bytes, text_field)
         except (SourceError, OSError) as exc:
             kept = "; its earlier version stays indexed" if old.get(str(path)) else ""
             results.append(FileResult(str(path), old.get(str(path)), messages=(f"{_message(path, exc)}; skipped{kept}",)))
             progress.file_done(path.name)
             continue
         files[str(path)] = (stat, scanned, [])
-        jobs += [(p.end - p.start, ("piece", str(path), p, scanned.encoding, scanned.errors)) for p in scanned.pieces]
+        jobs += [(p.end - p.start, ("piece", str(path), p, scanned.encoding, scanned.errors, scanned.renamed))
+                 for p in scanned.pieces]
     ctx = multiprocessing.get_context("spawn")
     todo, out = ctx.Queue(), ctx.Queue()
     # The biggest jobs first, so the workers finish together.
@@ -123,7 +124,8 @@ def _whole(path: Path, entry, stat: dict, scanned, pieces: list, text_field: str
     try:
         if failed:
             raise SourceError(path, failed[0])
-        warnings = tuple(scanned.warnings) + tuple(merge(path, [p.report for p in sorted(pieces, key=_start)], text_field))
+        reports = [p.report for p in sorted(pieces, key=_start)]
+        warnings = tuple(scanned.warnings) + tuple(merge(path, reports, text_field, scanned.renamed_warnings))
     except SourceError as exc:
         kept = "; its earlier version stays indexed" if entry else ""
         return FileResult(str(path), entry, messages=(f"{exc}; skipped{kept}",), partial=added > 0)
@@ -152,8 +154,8 @@ def _work(folder: str, limit: int, jobs, out, old: dict, parent: int, text_field
                 found.append(index_file(sink, Path(job[1]), old.get(job[1]), report, text_field))
                 out.put(("file", job[1]))
             else:
-                _, key, piece, encoding, errors = job
-                result = index_piece(sink, Path(key), piece, encoding, errors, report, text_field)
+                _, key, piece, encoding, errors, renamed = job
+                result = index_piece(sink, Path(key), piece, encoding, errors, report, text_field, renamed)
                 out.put(("piece", key, result))
         out.put(("done", sink.close(), found))
     except BaseException:

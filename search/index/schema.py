@@ -22,7 +22,7 @@ from .codec import SharedText
 
 #: Bumped whenever the schema or the analysis changes what is indexed; an
 #: index of another version is rebuilt rather than updated.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 class SlotTokenizer(Tokenizer):
@@ -77,6 +77,8 @@ def make_schema() -> Schema:
         ordinal=StoredColumn(number=True),
         lemma=TEXT(analyzer=slots, phrase=True),
         form=TEXT(analyzer=slots, phrase=True),
+        # lemmas of the titles of the article and section a paragraph stands in
+        context=TEXT(analyzer=slots, phrase=False),
         text=STORED(),
         title=SharedText(),  # the document's
         section=SharedText(),

@@ -21,7 +21,7 @@ from typing import Optional
 
 import numpy as np
 
-from ..analysis.analyze import word_terms_at
+from ..analysis.analyze import ALT, word_terms_at
 from ..analysis.tokenize import words
 from .codec import EXACT_LENGTH, ArrayCodec, Inverted, exact_length_column, read_field, write_postings
 
@@ -71,21 +71,23 @@ class SegmentBuilder:
         self._tokens.extend(ids)
         self._counts.append(len(ids))
         docnum = self.docs
-        lengths = [sum(map(self._count[k].__getitem__, ids)) for k in range(2)]
-        self.perdoc.start_doc(docnum)
-        for name, field in self.schema.items():
-            value = fields.get(name)
-            length = lengths[POSITIONAL.index(name)] if name in POSITIONAL else 0
-            self.perdoc.add_field(name, field, value if field.stored else None, length)
-            if field.column_type is not None and value is not None:
-                self.perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
-        self.perdoc.finish_doc()
+        lengths = {name: sum(map(self._count[k].__getitem__, ids)) for k, name in enumerate(POSITIONAL)}
         for name in self._indexed:
             value = fields.get(name)
             if value is not None:
                 terms, docs = self._attributes.setdefault(name, ([], array("i")))
-                terms.append(value)
-                docs.append(docnum)
+                found = _slot_terms(value) if self.schema[name].scorable else [value]
+                terms.extend(found)
+                docs.extend([docnum] * len(found))
+                lengths[name] = len(found)
+        self.perdoc.start_doc(docnum)
+        for name, field in self.schema.items():
+            value = fields.get(name)
+            length = lengths.get(name, 0) if field.scorable else 0
+            self.perdoc.add_field(name, field, value if field.stored else None, length)
+            if field.column_type is not None and value is not None:
+                self.perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
+        self.perdoc.finish_doc()
         self.docs += 1
         self.words += len(ids)
         return len(ids)
@@ -153,8 +155,15 @@ class SegmentBuilder:
         return Inverted([texts[i].encode("utf-8") for i in order], key[by], doc[by], pos[by], flags[by])
 
 
+def _slot_terms(value: str) -> list[str]:
+    """The terms of a pre-analysed value (``"a|b c"``), as the schema's
+    SlotTokenizer reads it."""
+    return [term for slot in value.split(" ") if slot for term in slot.split(ALT)]
+
+
 def _attribute(values: list, docs: array) -> Inverted:
-    """The postings of a field with one value per paragraph."""
+    """The postings of a field without positions: a value of one paragraph
+    per entry (repeated values are its frequency)."""
     texts = sorted(set(values))
     number = {t: i for i, t in enumerate(texts)}
     term = np.array([number[v] for v in values], dtype=np.int32)
@@ -198,7 +207,8 @@ def merge(ix, segments: list) -> Optional[object]:
 def _copy_documents(reader, schema, perdoc, docnum: int) -> int:
     """Copy the live paragraphs' stored fields, lengths and columns."""
     exact = {name: reader._perdoc.column_reader(exact_length_column(name), EXACT_LENGTH)
-             for name in POSITIONAL if reader._perdoc.has_column(exact_length_column(name))}
+             for name, field in schema.items()
+             if field.scorable and reader._perdoc.has_column(exact_length_column(name))}
     for doc, stored in reader.iter_docs():
         perdoc.start_doc(docnum)
         for name, field in schema.items():

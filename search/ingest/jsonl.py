@@ -2,12 +2,14 @@
 
 A corpus file can be far larger than memory.  :func:`scan` reads it once,
 a megabyte at a time: its hash, its encoding (from the bytes, as
-:func:`search.ingest.read.decode` decides for a whole file) and where it
-can be cut into pieces of about ``piece_bytes`` at line ends, with the
-number of each piece's first line.  A :class:`Records` reader then yields
-the documents of one piece, a line at a time, and keeps what was wrong in
-a :class:`Report`; the reports of a file's pieces add up (:func:`merge`) to
-the warnings and errors a single reader of the whole file would give.
+:func:`search.ingest.read.decode` decides for a whole file), where it can
+be cut into pieces of about ``piece_bytes`` at line ends, with the number
+of each piece's first line, and which records take an id an earlier record
+has (they are indexed as ``id~line``, whichever piece they are in).  A
+:class:`Records` reader then yields the documents of one piece, a line at
+a time, and keeps what was wrong in a :class:`Report`; the reports of a
+file's pieces add up (:func:`merge`) to the warnings and errors a single
+reader of the whole file would give.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Optional
@@ -47,9 +50,13 @@ class Scanned:
     errors: str  # "strict", or "replace" for UTF-8 with damaged bytes
     pieces: tuple[Piece, ...]
     warnings: tuple[str, ...]
+    #: The document id of each record whose id an earlier record has, by
+    #: line, and the warning that says so.
+    renamed: dict = field(default_factory=dict)
+    renamed_warnings: tuple[tuple[int, str], ...] = ()
 
 
-def scan(path: Path, piece_bytes: int) -> Scanned:
+def scan(path: Path, piece_bytes: int, text_field: str = "text") -> Scanned:
     """Hash, encoding and pieces of a JSON Lines file, read a block at a
     time; SourceError when it cannot be used at all."""
     digest = hashlib.sha256()
@@ -91,8 +98,72 @@ def scan(path: Path, piece_bytes: int) -> Scanned:
     cuts[-1] = Piece(cuts[-1].start, size, cuts[-1].first_line)
     encoding, errors, warnings = _encoding(path, head, bad, good, first_bad)
     # Lines of two- or four-byte units are not cut at b"\n": one piece.
-    pieces = (Piece(0, size, 1),) if encoding in ("utf-16", "utf-32") else tuple(p for p in cuts if p.end > p.start)
-    return Scanned(size, digest.hexdigest(), encoding, errors, pieces, tuple(warnings))
+    whole = encoding in ("utf-16", "utf-32")
+    pieces = (Piece(0, size, 1),) if whole else tuple(p for p in cuts if p.end > p.start)
+    renamed, told = ({}, []) if whole else _renamed(path, encoding, errors, text_field)
+    return Scanned(size, digest.hexdigest(), encoding, errors, pieces, tuple(warnings), renamed, tuple(told))
+
+
+#: A record's id where records usually keep it, first, as a JSON string.
+_FIRST_ID = re.compile(rb'\s*\{\s*"id"\s*:\s*("(?:[^"\\]|\\.)*")\s*[,}]')
+
+
+def _renamed(path: Path, encoding: str, errors: str, text_field: str):
+    """The records whose id an earlier record of the file has: {line: the
+    id it is indexed under}, and the warnings, as one reader of the whole
+    file finds them.  Ids are read from the lines' start where they stand
+    there; only lines whose id occurs more than once are parsed whole."""
+    first_line: dict[str, int] = {}
+    repeated: dict[str, list[int]] = {}
+    with path.open("rb") as fh:
+        for number, raw in enumerate(fh, 1):
+            found = _FIRST_ID.match(raw)
+            if found:
+                key = json.loads(found.group(1).decode("utf-8", "replace"))
+            else:
+                record = _parse(raw, encoding, errors)
+                if record is None or record.get("id") in (None, ""):
+                    continue
+                key = str(record["id"])
+            if key in first_line:
+                repeated.setdefault(key, [first_line[key]]).append(number)
+            else:
+                first_line[key] = number
+    lines = sorted(n for numbers in repeated.values() for n in numbers)
+    if not lines:
+        return {}, []
+    taken: dict[str, int] = {}
+    renamed, told = {}, []
+    wanted = set(lines)
+    with path.open("rb") as fh:
+        for number, raw in enumerate(fh, 1):
+            if number not in wanted:
+                continue
+            record = _parse(raw, encoding, errors)
+            if record is None or not isinstance(_text(record, text_field), str):
+                continue
+            doc = str(record.get("id") or f"{path.stem}:{number}")
+            if doc in taken:
+                told.append((number, f"{path}: line {number}: the id {doc!r} is taken by line {taken[doc]}; "
+                                     f"indexed as {doc}~{number}"))
+                doc = renamed[number] = f"{doc}~{number}"
+            taken.setdefault(doc, number)
+    return renamed, told
+
+
+def _parse(raw: bytes, encoding: str, errors: str) -> Optional[dict]:
+    try:
+        record = json.loads(raw.decode("utf-8" if encoding == "utf-8-sig" else encoding, errors).lstrip("\ufeff"))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def _text(record: dict, text_field: str):
+    """A record's text: ``text_field``, or ``text`` where it has no such
+    field (one index may hold corpora of both shapes)."""
+    found = record.get(text_field)
+    return found if isinstance(found, str) or text_field == "text" else record.get("text")
 
 
 def _first_bad_byte(block: bytes) -> int:
@@ -153,9 +224,10 @@ class Report:
             self.listed.append((line, what))
 
 
-def merge(path: Path, reports: list[Report], text_field: str) -> list[str]:
-    """The warnings of a whole file from the reports of its pieces; a
-    SourceError when no record of it could be used."""
+def merge(path: Path, reports: list[Report], text_field: str, renamed: tuple = ()) -> list[str]:
+    """The warnings of a whole file from the reports of its pieces (and the
+    scan's ``renamed`` records, (line, warning) each); a SourceError when no
+    record of it could be used."""
     if not sum(r.seen for r in reports):
         fields = dict.fromkeys(f for r in reports for f in r.fields)
         if fields:
@@ -164,7 +236,8 @@ def merge(path: Path, reports: list[Report], text_field: str) -> list[str]:
                                     f"name the text's field with --text-field NAME")
         raise SourceError(path, "no usable records")
     listed = sorted(item for r in reports for item in r.listed)[:MAX_LISTED]
-    warnings = [f"{path}: line {line}: {what}; skipped" for line, what in listed]
+    told = [(line, f"{path}: line {line}: {what}; skipped") for line, what in listed] + list(renamed)
+    warnings = [message for _, message in sorted(told)]
     bad = sum(r.bad for r in reports)
     if bad > MAX_LISTED:
         warnings.append(f"{path}: {bad} bad lines in all; skipped")
@@ -175,8 +248,10 @@ class Records:
     """The documents of one piece of a JSON Lines file, a line at a time;
     ``report`` says what was skipped, ``bytes_read`` how far it got."""
 
-    def __init__(self, path: Path, piece: Piece, encoding: str, errors: str, text_field: str = "text") -> None:
+    def __init__(self, path: Path, piece: Piece, encoding: str, errors: str, text_field: str = "text",
+                 renamed: Optional[dict] = None) -> None:
         self.path, self.piece, self.text_field = path, piece, text_field
+        self.renamed = renamed or {}
         self.encoding = "utf-8" if encoding == "utf-8-sig" else encoding
         self.bom = encoding == "utf-8-sig" and piece.start == 0
         self.errors = errors
@@ -234,7 +309,7 @@ class Records:
         else:
             if not isinstance(record, dict):
                 problem = "a record must be a JSON object"
-            elif not isinstance(record.get(self.text_field), str):
+            elif not isinstance(_text(record, self.text_field), str):
                 self.report.fields.update(dict.fromkeys(list(record)[:20]))
                 problem = f"a record needs a string field {self.text_field!r}"
         if problem:
@@ -242,6 +317,6 @@ class Records:
             return None
         self.report.seen += 1
         path = self.path
-        return Document(source=str(path), doc=str(record.get("id") or f"{path.stem}:{number}"),
-                        text=record[self.text_field], format="text", title=str(record.get("title") or ""),
-                        lang=str(record.get("lang") or ""))
+        doc = self.renamed.get(number) or str(record.get("id") or f"{path.stem}:{number}")
+        return Document(source=str(path), doc=doc, text=_text(record, self.text_field), format="text",
+                        title=str(record.get("title") or ""), lang=str(record.get("lang") or ""))

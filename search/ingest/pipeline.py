@@ -56,11 +56,27 @@ def document_paragraphs(document: Document) -> list[Paragraph]:
     doc_lang = _document_lang(blocks, langs)
     langs = [lang or doc_lang for lang in langs]
     title = document.title or marked.title or title or document.doc
+    counts = _unnumbered(blocks)
     paragraphs = [
-        _paragraph(document, title, ordinal, block, lang, doc_lang)
+        _paragraph(document, title, ordinal, block, lang, doc_lang, counts[ordinal])
         for ordinal, (block, lang) in enumerate(zip(blocks, langs))
     ]
     return _link_footnotes(paragraphs)
+
+
+def _unnumbered(blocks: list[Block]) -> list[int]:
+    """For each block, its place among the blocks of its part that have no
+    article and no number of their own (0 for the others): what a citation
+    counts them by ("Решение 4/4, абз. 1")."""
+    seen: dict[str, int] = {}
+    out = []
+    for block in blocks:
+        if block.kind in ("body", "front") and not block.article and not block.paragraph:
+            seen[block.part] = seen.get(block.part, 0) + 1
+            out.append(seen[block.part])
+        else:
+            out.append(0)
+    return out
 
 
 def _pieces(block: Block) -> list[Block]:
@@ -90,7 +106,7 @@ def _document_lang(blocks: list[Block], langs: list[str]) -> str:
 
 
 def _paragraph(document: Document, title: str, ordinal: int, block: Block,
-               lang: str, doc_lang: str) -> Paragraph:
+               lang: str, doc_lang: str, unnumbered: int = 0) -> Paragraph:
     return Paragraph(
         id=f"{document.doc}:{ordinal}",
         source=document.source,
@@ -107,13 +123,15 @@ def _paragraph(document: Document, title: str, ordinal: int, block: Block,
         footnote=block.footnote,
         footnotes=block.footnotes,
         lang=lang,
-        citation=cite(block, title, ordinal, doc_lang),
+        citation=cite(block, title, unnumbered or ordinal + 1, doc_lang),
     )
 
 
-def cite(block: Block, title: str, ordinal: int, lang: str) -> str:
+def cite(block: Block, title: str, place: int, lang: str) -> str:
     """A citation a lawyer would write, in the document's language:
-    ``Конвенція, ст. 6, п. 1 (a)(i)``."""
+    ``Конвенція, ст. 6, п. 1 (a)(i)``; a paragraph with no article and no
+    number of its own is cited by its ``place`` among such paragraphs of its
+    part (``Решение 4/4, абз. 1``), so no two share a citation."""
     labels = CITATION.get(lang, CITATION["other"])
     pieces = [block.part or title]
     if block.kind == "footnote":
@@ -126,8 +144,8 @@ def cite(block: Block, title: str, ordinal: int, lang: str) -> str:
         pieces.append(labels["preamble"])
     if block.paragraph and block.kind != "heading":
         pieces.append(f"{labels['paragraph']} {block.paragraph}")
-    elif len(pieces) == 1 and not block.part and block.kind != "heading":
-        pieces.append(f"{labels['block']} {ordinal + 1}")
+    elif len(pieces) == 1 and block.kind != "heading":
+        pieces.append(f"{labels['block']} {place}")
     return ", ".join(pieces)
 
 

@@ -141,10 +141,10 @@ def load(path: Path, text_field: str = "text") -> Loaded:
     if path.suffix.lower() == ".jsonl":
         from .jsonl import Records, merge, scan
 
-        scanned = scan(path, piece_bytes=scanned_whole())
-        records = Records(path, scanned.pieces[0], scanned.encoding, scanned.errors, text_field)
+        scanned = scan(path, scanned_whole(), text_field)
+        records = Records(path, scanned.pieces[0], scanned.encoding, scanned.errors, text_field, scanned.renamed)
         documents = tuple(records)
-        warnings = list(scanned.warnings) + merge(path, [records.report], text_field)
+        warnings = list(scanned.warnings) + merge(path, [records.report], text_field, scanned.renamed_warnings)
         return Loaded(documents, scanned.sha256, tuple(warnings))
     try:
         data = path.read_bytes()

@@ -30,6 +30,8 @@ _PART_NAMED = re.compile(rf"^({_words('part')})\s+(\S.*)$")
 _ARTICLE = re.compile(rf"^({_words('article')})\s+([0-9IVXЗзОO]+[0-9а-яА-Яa-z\-]*)\.?\s*(.*)$")
 _PREAMBLE = re.compile(rf"^({_words('preamble')})$")
 _SECTION = re.compile(rf"^(?:[IVXІ]{{1,5}}\.|(?:{_words('section')})\s+\S+\.?)\s+\S")
+#: "Розділ II" alone on its line, its title (if any) on the lines after it.
+_SECTION_WORD = re.compile(rf"^(?:{_words('section')})\s+[0-9IVXІ]+\.?$")
 _CLOSING = re.compile(rf"^({'|'.join(CLOSING_WORDS)})\b", re.I)
 _SUPPLEMENTS = re.compile(rf",?\s+(?:{'|'.join(SUPPLEMENTS)})\b", re.I)
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
@@ -79,25 +81,38 @@ class _State:
     roman: str = ""
     sub: str = ""
     doc_title: str = ""
+    #: Whether a heading has been met: what comes before one is front matter.
+    started: bool = False
 
     def reset_numbering(self) -> None:
         self.number = self.letter = self.roman = self.sub = ""
 
 
 def blocks(text: str) -> list[list[str]]:
-    """Blank-line separated groups of stripped, non-empty lines."""
+    """Groups of stripped, non-empty lines: separated by blank lines, and
+    also before a line that opens an article or a numbered or lettered
+    paragraph.  A text with no blank line at all (one paragraph a line, as
+    copied from many portals and editors) is a group per line."""
+    lines = [raw.strip() for raw in text.split("\n")]
+    content = [line for line in lines if line]
+    if len(content) > 2 and len(content) == len(lines) - (lines[-1] == ""):
+        return [[line] for line in content]
     groups: list[list[str]] = []
     current: list[str] = []
-    for raw in text.split("\n"):
-        line = raw.strip()
+    for line in lines + [""]:
+        if line and current and _opens_block(line):
+            groups.append(current)
+            current = []
         if line:
             current.append(line)
         elif current:
             groups.append(current)
             current = []
-    if current:
-        groups.append(current)
     return groups
+
+
+def _opens_block(line: str) -> bool:
+    return bool(_ARTICLE.match(line) or _NUMBER.match(line) or _LETTER.match(line) or _ROMAN.match(line))
 
 
 def segment(text: str) -> tuple[str, list[Block]]:
@@ -127,7 +142,8 @@ def _block(lines: list[str], st: _State) -> Iterator[Block]:
         ref = FOOTNOTE_REF.match(first)
         if ref:
             body = "\n".join([first[ref.end():].strip()] + lines[1:])
-            yield replace(_stamp(st, body, "footnote"), footnote=ref.group(1))
+            # A footnote stands outside the numbering of the text around it.
+            yield replace(_stamp(st, body, "footnote"), footnote=ref.group(1), number="", letter="", roman="", sub="")
             return
     if _CLOSING.match(first) and st.part:
         # "In witness whereof…" closes the instrument, not its last article.
@@ -153,12 +169,12 @@ def _heading(first: str, rest: list[str], st: _State) -> Optional[Block]:
         st.article = st.article_title = st.section = ""
         st.reset_numbering()
         return _stamp(st, first, "heading")
-    if _SECTION.match(first) and not rest and len(first) < 160:
-        st.section = first
+    if (_SECTION.match(first) and not rest and len(first) < 160) or _SECTION_WORD.match(first):
+        st.section = " ".join([first] + rest)
         st.preamble = False
         st.article = st.article_title = ""
         st.reset_numbering()
-        return _stamp(st, first, "heading")
+        return _stamp(st, "\n".join([first] + rest), "heading")
     return None
 
 
@@ -235,7 +251,7 @@ def _body(text: str, st: _State) -> Iterator[Block]:
         st.letter = st.roman = st.sub = ""
     refs = tuple(dict.fromkeys(FOOTNOTE_REF.findall(text)))
     clean = FOOTNOTE_REF.sub("", text)
-    kind = "preamble" if st.preamble else ("front" if not st.part else "body")
+    kind = "preamble" if st.preamble else ("front" if not (st.part or st.started) else "body")
     yield replace(_stamp(st, clean, kind), footnotes=refs)
 
 
@@ -245,6 +261,8 @@ def _is_letter(token: str, st: _State) -> bool:
 
 
 def _stamp(st: _State, text: str, kind: str) -> Block:
+    if kind == "heading":
+        st.started = True
     return Block(
         text=text, kind=kind, part=st.part,
         section=st.section, article=st.article, article_title=st.article_title,

@@ -15,12 +15,14 @@ from typing import Optional
 
 from ..analysis.morph import query_analysis
 from ..analysis.normalize import script_variants
+from ..analysis.synonyms import WEIGHT as SYNONYM_WEIGHT
 from ..analysis.tokenize import tokenize
 from ..errors import QuerySyntaxError
 from ..lang import STOP_WORDS
 from . import syntax as ast
-from .tree import (AllOf, AnyOf, Compiled, Everything, Exclude, Filter, Item, Items, Node, Phrase, Prefix,
-                   Slot, Term)
+from .expand import Expander
+from .tree import (AllOf, Alternative, AnyOf, Compiled, Everything, Exclude, Filter, Item, Items, Node,
+                   Phrase, Prefix, Slot, Term)
 
 #: Weight of an exact-form match added on top of the lemma match.  1.0 scored
 #: a little better on the judged legal queries (nDCG@10 0.8983 against
@@ -28,6 +30,11 @@ from .tree import (AllOf, AnyOf, Compiled, Everything, Exclude, Filter, Item, It
 FORM_BOOST = 0.5
 #: Weight of an exact-form phrase over the same phrase in other inflections.
 PHRASE_FORM_BOOST = 1.0
+#: Weights of words found through other words, against the words' own 1.0:
+#: the other language's equivalent, and the title of the article or section
+#: a paragraph stands in (synonyms weigh ``search.analysis.synonyms.WEIGHT``).
+TRANSLATION_WEIGHT = 0.7
+STRUCTURE_WEIGHT = 0.2
 MIN_PREFIX = 2
 #: Words in one query at most: beyond this a query is a document, not a question.
 MAX_WORDS = 64
@@ -47,10 +54,14 @@ def word_slot(word: str, exact: bool) -> Slot:
     return Slot(forms, frozenset(lemmas), primary=frozenset(primary))
 
 
-def compile_query(node: ast.Node, source: str, exact: bool = False) -> Compiled:
+def compile_query(node: ast.Node, source: str, exact: bool = False,
+                  expander: Optional[Expander] = None) -> Compiled:
     """The query tree and items of a parsed query; QuerySyntaxError when it
-    has nothing to search for or is too long."""
-    compiler = _Compiler(source, exact)
+    has nothing to search for or is too long.  ``expander`` widens the
+    query's words (translations, synonyms; None: the words alone); a
+    paragraph may also hold a word through its article's title unless
+    ``exact``."""
+    compiler = _Compiler(source, exact, expander)
     tree = _positive(compiler.node(node))
     if tree is None:
         raise QuerySyntaxError(source, "the query has no words to search for")
@@ -80,9 +91,10 @@ def _positive(node) -> Optional[Node]:
 
 
 class _Compiler:
-    def __init__(self, source: str, exact: bool) -> None:
+    def __init__(self, source: str, exact: bool, expander: Optional[Expander]) -> None:
         self.source = source
         self.exact = exact
+        self.expander = None if exact else expander
         self.items: list[Item] = []
 
     def node(self, node: ast.Node, negated: bool = False):
@@ -96,9 +108,13 @@ class _Compiler:
             inner = _positive(self.node(node.child, negated=True))
             return None if inner is None else _Negated(inner)
         children = node.children
+        runs: dict[int, tuple] = {}
         if isinstance(node, ast.Seq):
             children = _without_stop_words(children)
-        parts = [p for p in (self.node(c, negated) for c in children) if p is not None]
+            if not negated:
+                runs = self.run_alternatives(children)
+        parts = [p for p in (self.node(c, negated) if i not in runs else self.word(c, negated, runs[i])
+                             for i, c in enumerate(children)) if p is not None]
         if not parts:
             return None
         if isinstance(node, ast.Or):
@@ -114,7 +130,34 @@ class _Compiler:
             return base
         return Exclude(base, negatives[0] if len(negatives) == 1 else AnyOf(tuple(negatives)))
 
-    def word(self, node: ast.Word, negated: bool) -> Optional[Node]:
+    def run_alternatives(self, children: tuple) -> dict[int, tuple]:
+        """The alternatives of each plain word of a sequence, found over
+        each run of such words together (a multiword term or synonym stands
+        for several of them)."""
+        if self.expander is None:
+            return {}
+        out: dict[int, tuple] = {}
+        run: list[tuple[int, Slot]] = []
+        for i, child in enumerate(list(children) + [None]):
+            slot = self.plain_slot(child)
+            if slot is not None:
+                run.append((i, slot))
+                continue
+            if run:
+                found = self.expander.alternatives([s for _, s in run])
+                for k, (index, slot) in enumerate(run):
+                    out[index] = (slot, tuple(a for a in found if a.start <= k < a.end))
+                run = []
+        return out
+
+    def plain_slot(self, node) -> Optional[Slot]:
+        """The slot of a one-word query word, None for anything else."""
+        if not isinstance(node, ast.Word) or node.prefix:
+            return None
+        tokens = tokenize(node.text)
+        return word_slot(tokens[0].text, self.exact) if len(tokens) == 1 else None
+
+    def word(self, node: ast.Word, negated: bool, expanded: Optional[tuple] = None) -> Optional[Node]:
         if node.prefix:
             return self.prefix(node.text, negated)
         tokens = tokenize(node.text)
@@ -122,10 +165,16 @@ class _Compiler:
             return None  # punctuation alone
         if len(tokens) > 1:  # "CTOC/COP/2008/8", "55/25": a phrase
             return self.phrase(node.text, negated)
-        slot = word_slot(tokens[0].text, self.exact)
-        if not negated:
-            self.items.append(Item(node.text, (slot,)))
-        return _slot_terms(slot)
+        if expanded is not None:
+            slot, alternatives = expanded
+        else:
+            slot = word_slot(tokens[0].text, self.exact)
+            alternatives = self.expander.alternatives([slot]) if self.expander and not negated else ()
+        if negated:
+            return _slot_terms(slot)
+        item = Item(node.text, (slot,), alternatives, structure=not self.exact)
+        self.items.append(item)
+        return _with_alternatives(_slot_terms(slot), item)
 
     def prefix(self, text: str, negated: bool) -> Node:
         tokens = tokenize(text)
@@ -142,15 +191,21 @@ class _Compiler:
         if not words:
             return None
         slots = tuple(word_slot(w, self.exact) for w in words)
+        alternatives = self.expander.alternatives(slots, whole=True) if self.expander and not negated else ()
+        # A title is no phrase (its words are kept without places): only a
+        # one-word item may be held through one.
+        item = Item(text, slots, alternatives, structure=not self.exact and len(slots) == 1)
         if not negated:
-            self.items.append(Item(text, slots))
+            self.items.append(item)
         if len(slots) == 1:
-            return _slot_terms(slots[0])
-        exact_form = Phrase(tuple(_field_terms("form", s.forms) for s in slots))
-        if self.exact:
-            return exact_form
-        any_form = Phrase(tuple(_field_terms("lemma", s.lemmas) for s in slots))
-        return AnyOf((any_form, Phrase(exact_form.slots, boost=PHRASE_FORM_BOOST)))
+            literal = _slot_terms(slots[0])
+        else:
+            exact_form = Phrase(tuple(_field_terms("form", s.forms) for s in slots))
+            if self.exact:
+                return exact_form
+            any_form = Phrase(tuple(_field_terms("lemma", s.lemmas) for s in slots))
+            literal = AnyOf((any_form, Phrase(exact_form.slots, boost=PHRASE_FORM_BOOST)))
+        return literal if negated else _with_alternatives(literal, item)
 
 
 def _filter(node: ast.Filter) -> Filter:
@@ -169,8 +224,43 @@ def _slot_terms(slot: Slot) -> Node:
     return terms[0] if len(terms) == 1 else AnyOf(tuple(terms))
 
 
-def _field_terms(field: str, texts: frozenset[str]) -> tuple[Term, ...]:
-    return tuple(Term(field, t) for t in sorted(texts))
+def _field_terms(field: str, texts: frozenset[str], boost: float = 1.0) -> tuple[Term, ...]:
+    return tuple(Term(field, t, boost) for t in sorted(texts))
+
+
+def _with_alternatives(literal: Node, item: Item) -> Node:
+    """An item's words, or its alternatives, or (weighted least) the title
+    of the article or section a paragraph stands in."""
+    found = list(literal.children) if isinstance(literal, AnyOf) else [literal]
+    for alternative in item.alternatives:
+        found.append(_alternative(alternative))
+    titles = title_lemmas(item)
+    if titles:
+        found.append(AnyOf(_field_terms("context", titles, STRUCTURE_WEIGHT)))
+    return found[0] if len(found) == 1 else AnyOf(tuple(found))
+
+
+def title_lemmas(item: Item) -> frozenset[str]:
+    """The lemmas by which a one-word item is held through the title of a
+    paragraph's article or section: its own, and its one-word
+    alternatives' (a Russian query finds a Ukrainian article's title)."""
+    if not item.structure or len(item.slots) != 1:
+        return frozenset()
+    found = set(item.slots[0].lemmas)
+    for alternative in item.alternatives:
+        if len(alternative.slots) == 1:
+            found.update(alternative.slots[0])
+    return frozenset(found)
+
+
+def _alternative(alternative: Alternative) -> Node:
+    weight = TRANSLATION_WEIGHT if alternative.kind == "translation" else SYNONYM_WEIGHT
+    # A term for several query words counts once in all.
+    weight /= alternative.end - alternative.start
+    if len(alternative.slots) == 1:
+        terms = _field_terms("lemma", alternative.slots[0], weight)
+        return terms[0] if len(terms) == 1 else AnyOf(terms)
+    return Phrase(tuple(_field_terms("lemma", s) for s in alternative.slots), boost=weight)
 
 
 def _without_stop_words(children: tuple) -> tuple:

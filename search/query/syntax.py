@@ -19,11 +19,13 @@ from dataclasses import dataclass
 from typing import Union
 
 from ..analysis.normalize import normalize_text
+from ..analysis.tokenize import tokenize
 from ..errors import QuerySyntaxError
 from ..lang import LABELS, OPERATORS
 from ..models import KINDS
 
 FIELDS = ("lang", "doc", "part", "article", "kind")
+_EXAMPLES = {"lang": "uk", "doc": "untoc-uk", "part": "протокол", "article": "6", "kind": "footnote"}
 #: Fields whose values are a fixed set, told to a user who types another.
 CLOSED = {"lang": LABELS, "kind": KINDS}
 MAX_QUERY = 2000
@@ -186,6 +188,8 @@ class _Parser:
         if kind == "phrase":
             if not text.strip():
                 self.fail("the quotes hold no words")
+            if re.search(r"\w\*", text):
+                self.fail("a prefix* cannot stand inside quotes: write the words out, or leave the quotes off")
             return Phrase(text)
         if kind == "field":
             return self.field(text)
@@ -198,7 +202,7 @@ class _Parser:
             self.fail(f"unknown field {name!r}; fields are {', '.join(FIELDS)}")
         value = value.strip()
         if not value:
-            self.fail(f"{name}: needs a value, as in {name}:{'uk' if name == 'lang' else '6'}")
+            self.fail(f"{name}: needs a value, as in {name}:{_EXAMPLES[name]}")
         if name in CLOSED:
             value = value.lower()
             if value not in CLOSED[name]:
@@ -212,9 +216,23 @@ class _Parser:
 
 def parse(query: str) -> Node:
     """The syntax tree of a query; QuerySyntaxError if it has none."""
+    if not isinstance(query, str):
+        raise QuerySyntaxError(repr(query), "a query is text")
     text = normalize_text(query).replace("\n", " ").strip()
     if not text:
         raise QuerySyntaxError(query, "the query is empty")
     if len(text) > MAX_QUERY:
         raise QuerySyntaxError(query, f"the query is longer than {MAX_QUERY} characters")
     return _Parser(text).parse()
+
+
+def words(node: Node, negated: bool = True) -> list[str]:
+    """The words of a syntax tree, in order, operators and filters left
+    out; without ``negated``, only the words a paragraph should have."""
+    if isinstance(node, (Word, Phrase)):
+        return [t.text for t in tokenize(node.text)] if not getattr(node, "prefix", False) else []
+    if isinstance(node, Not):
+        return words(node.child) if negated else []
+    if isinstance(node, Filter):
+        return []
+    return [w for child in node.children for w in words(child, negated)]

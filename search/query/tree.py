@@ -139,11 +139,36 @@ class Slot:
 
 
 @dataclass(frozen=True)
+class Alternative:
+    """Other words for query words ``start`` to ``end`` of their run: the
+    other language's equivalent or a synonym, lemma sets word by word (a
+    phrase when there are several)."""
+
+    start: int
+    end: int
+    slots: tuple[frozenset[str], ...]
+    kind: str  # "translation" or "synonym"
+    source: str  # "legal", "cognate", "user", "word by word", or a synonym file and line
+    text: str  # as its list writes it
+    lang: str = ""  # of the words, when known
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "text": self.text, "lang": self.lang, "source": self.source,
+                "lemmas": [sorted(s) for s in self.slots]}
+
+
+@dataclass(frozen=True)
 class Item:
-    """One positive unit of a query: a word, a prefix, or a phrase."""
+    """One positive unit of a query: a word, a prefix, or a phrase, and the
+    alternatives that stand for it (an alternative for several words of a
+    run stands for each of them)."""
 
     text: str
     slots: tuple[Slot, ...]
+    alternatives: tuple[Alternative, ...] = ()
+    #: Whether a paragraph may hold it through the title of the article or
+    #: section it stands in.
+    structure: bool = False
 
 
 @dataclass(frozen=True)

@@ -70,3 +70,10 @@ def places(reader, docs: np.ndarray) -> list[tuple[str, int]]:
     last key of the order (read for the whole segment once it is open)."""
     names, owner = field_owners(reader, "doc")
     return [(names[n], k) for n, k in zip(owner[docs].tolist(), ordinals(reader)[docs].tolist())]
+
+
+def headings(reader, docs: np.ndarray) -> list[bool]:
+    """Whether each of the paragraphs is a bare heading (ranked after a
+    substantive paragraph that holds as much)."""
+    names, owner = field_owners(reader, "kind")
+    return [names[n] == "heading" if n >= 0 else False for n in owner[docs].tolist()]

@@ -4,18 +4,20 @@ where.
 The BM25F score says how much of the query's lemmas a paragraph holds.  For
 the best candidates, the positions of the query's terms are read back to
 rank by what users expect (:mod:`search.rank.order`): a paragraph that has
-every query item beats one that has some; one with the query's exact forms
-beats one with only other inflections; closer words beat scattered ones.
-The same evidence gives the highlighted spans and the concordance lines.
+every query item beats one that has some; one with the query's own words
+beats one with only their translations; one with the exact forms beats one
+with only other inflections; closer words beat scattered ones.  The same
+evidence gives the highlighted spans and the concordance lines.
 
 :func:`gather` states the rules over one paragraph's full analysis (each
 position's forms and lemmas, as :func:`search.analysis.analyze` gives
-them).  :func:`gather_segment` applies the same rules to many paragraphs at
-once from the postings of the query's terms alone: the index keeps, with
-each term at each position, whether a form is the whole word, whether a
-lemma is the word's first reading and whether the position is a later
-part of a compound, which is all the rules ask of a position.  A test holds
-the two to the same answers.
+them, and the positions of its titles).  :func:`gather_segment` applies
+the same rules to many paragraphs at once from the postings of the
+query's terms alone: the index keeps, with each term at each position,
+whether a form is the whole word, whether a lemma is the word's first
+reading and whether the position is a later part of a compound, and each
+paragraph's title lemmas in its ``context`` field, which is all the rules
+ask of a paragraph.  A test holds the two to the same answers.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import numpy as np
 
 from ..analysis import Position
 from ..analysis.analyze import LATER_PART, NOT_FIRST, NOT_WHOLE, StoredText
+from ..query.compile import title_lemmas
 from ..query.tree import Item, Slot
 from .evaluate import Query, expand
 
@@ -36,16 +39,24 @@ PROXIMITY = 4.0
 
 @dataclass(frozen=True)
 class Evidence:
-    matched: int  # items found
+    matched: int  # items found, in their own words or others
     exact: int  # items found in the query's own form
     proximity: float
     spans: tuple[tuple[int, int], ...]  # character spans to highlight
     #: Every occurrence of an item: (start, end, item index, exact form).
     occurrences: tuple[tuple[int, int, int, bool], ...] = ()
     primary: int = 0  # items found in their exact form or most likely reading
+    literal: int = 0  # items found in their own words (any form)
+    direct: int = 0  # items found in the text itself, in any words (not only in its titles)
+    #: How items were found: "literal", "translation", "synonym", "structure".
+    how: tuple[str, ...] = ()
     #: The occurrences in word positions: (first, last, item index, exact
     #: form); the character offsets above come from them and the text.
     positions: tuple[tuple[int, int, int, bool], ...] = ()
+
+
+#: How an item may be found, in the order ranking prefers them.
+HOW = ("literal", "translation", "synonym", "structure")
 
 
 EXACT, PRIMARY, SECONDARY = 3, 2, 1
@@ -97,30 +108,63 @@ def _occurrences(item: Item, text: StoredText) -> list[tuple[int, int, int]]:
     return found
 
 
-def gather(items: list[Item], stored) -> Evidence:
+def _alternative_occurrences(slots: tuple[frozenset[str], ...], text: StoredText) -> list[tuple[int, int]]:
+    """(first position, last position) of every place where other words for
+    an item stand: lemma sets word by word."""
+    n = len(slots)
+    found = []
+    for i in text.where(slots[0]):
+        if i + n <= len(text) and all(slots[k].intersection(text.position(i + k).lemmas) for k in range(n)):
+            found.append((i, i + n - 1))
+    return found
+
+
+def _in_titles(item: Item, titles) -> bool:
+    """Whether a one-word item (or one of its one-word alternatives) is
+    among the lemmas of the titles a paragraph stands under."""
+    return bool(title_lemmas(item).intersection(lemma for pos in titles for lemma in pos.lemmas))
+
+
+def gather(items, stored, titles=()) -> Evidence:
     """The evidence a paragraph gives for the items, from its full analysis
-    (as :func:`search.analysis.encode` writes it)."""
+    (as :func:`search.analysis.encode` writes it); ``titles`` are the word
+    positions of the titles of the article and section it stands in."""
     text = StoredText(stored)
     spans: list[tuple[int, int]] = []
     firsts: list[tuple[int, int]] = []  # (position, item index) for proximity
     found: list[tuple[int, int, int, bool]] = []
     where: list[tuple[int, int, int, bool]] = []
-    matched = exact = primary = 0
+    matched = literal = exact = primary = 0
+    how: set[str] = set()
     for index, item in enumerate(items):
         occ = _occurrences(item, text)
-        if not occ:
-            continue
-        best = max(grade for _, _, grade in occ)
+        if occ:
+            best = max(grade for _, _, grade in occ)
+            literal += 1
+            exact += best == EXACT
+            primary += best >= PRIMARY
+            how.add("literal")
+        else:
+            occ = []
+            for alternative in item.alternatives:
+                places = _alternative_occurrences(alternative.slots, text)
+                occ += [(first, last, 0) for first, last in places]
+                how.update([alternative.kind] if places else [])
+            if not occ:
+                if item.structure and titles and _in_titles(item, titles):
+                    matched += 1
+                    how.add("structure")
+                continue
         matched += 1
-        exact += best == EXACT
-        primary += best >= PRIMARY
         for first, last, grade in occ:
             spans.extend((text.position(j).start, text.position(j).end) for j in range(first, last + 1))
             firsts.append((first, index))
             found.append((text.position(first).start, text.position(last).end, index, grade == EXACT))
             where.append((first, last, index, grade == EXACT))
-    return Evidence(matched, exact, _proximity(firsts, matched), tuple(sorted(set(spans))),
-                    tuple(sorted(found)), primary, tuple(sorted(where)))
+    in_text = len({index for _, index in firsts})
+    return Evidence(matched, exact, _proximity(firsts, in_text), tuple(sorted(set(spans))),
+                    tuple(sorted(found)), primary, literal, in_text, tuple(k for k in HOW if k in how),
+                    tuple(sorted(where)))
 
 
 def _proximity(occurrences: list[tuple[int, int]], matched: int) -> float:
@@ -148,37 +192,48 @@ def _proximity(occurrences: list[tuple[int, int]], matched: int) -> float:
 
 # -- from postings ---------------------------------------------------------------
 
+#: Bits of the ways a paragraph holds items, in the order of HOW.
+_BIT = {kind: 1 << n for n, kind in enumerate(HOW)}
+
+
 class SegmentEvidence:
     """The evidence of many paragraphs of one segment, computed at once from
     the postings of the query's terms; each paragraph's is built when asked
-    for."""
+    for.  Occurrences are (paragraph index, first position, last position,
+    item, grade), literal ones graded, those of alternatives graded 0."""
 
-    def __init__(self, items: list[Item], docs: np.ndarray, doc: np.ndarray, first: np.ndarray,
-                 item: np.ndarray, grade: np.ndarray) -> None:
+    def __init__(self, items: list[Item], docs: np.ndarray, occurrences: tuple, literal_best: np.ndarray,
+                 how: np.ndarray, structure: np.ndarray) -> None:
         self.items = items
         self.docs = docs
-        order = np.lexsort((grade, item, first, doc))
-        self._doc, self._first, self._item, self._grade = doc[order], first[order], item[order], grade[order]
+        doc, first, last, item, grade = occurrences
+        order = np.lexsort((grade, item, last, first, doc))
+        self._doc, self._first, self._last = doc[order], first[order], last[order]
+        self._item, self._grade = item[order], grade[order]
         self._bounds = np.searchsorted(self._doc, np.arange(len(docs) + 1))
-        best = np.zeros((len(docs), max(1, len(items))), dtype=np.int64)
-        np.maximum.at(best, (doc, item), grade)
-        self.matched = (best > 0).sum(axis=1)
-        self.exact = (best == EXACT).sum(axis=1)
-        self.primary = (best >= PRIMARY).sum(axis=1)
+        in_text = np.zeros(literal_best.shape, dtype=bool)
+        in_text[doc, item] = True
+        self.direct = in_text.sum(axis=1)
+        self.matched = (in_text | structure).sum(axis=1)
+        self.literal = (literal_best > 0).sum(axis=1)
+        self.exact = (literal_best == EXACT).sum(axis=1)
+        self.primary = (literal_best >= PRIMARY).sum(axis=1)
+        self._how = how
         self._pairs = self._two_items()
 
     def _two_items(self) -> np.ndarray:
-        """The proximity bonus of the paragraphs that hold two items, at
-        once: their nearest two occurrences of different items stand side
-        by side in position order, so the smallest window holding both is
-        the smallest step between neighbours of different items."""
+        """The proximity bonus of the paragraphs that hold two items in
+        their text, at once: their nearest two occurrences of different
+        items stand side by side in position order, so the smallest window
+        holding both is the smallest step between neighbours of different
+        items."""
         near = np.zeros(len(self.docs))
         d, f, it = self._doc, self._first, self._item
-        step = (d[1:] == d[:-1]) & (it[1:] != it[:-1]) & (self.matched[d[:-1]] == 2)
+        step = (d[1:] == d[:-1]) & (it[1:] != it[:-1]) & (self.direct[d[:-1]] == 2)
         if step.any():
             width = np.full(len(self.docs), np.iinfo(np.int64).max)
             np.minimum.at(width, d[:-1][step], (f[1:] - f[:-1])[step])
-            two = self.matched == 2
+            two = self.direct == 2
             near[two] = PROXIMITY / np.maximum(1, width[two])
         return near
 
@@ -187,31 +242,77 @@ class SegmentEvidence:
         ranking needs neither the places of its occurrences (``where``) nor,
         for a concordance, their proximity."""
         lo, hi = self._bounds[i], self._bounds[i + 1]
-        matched = int(self.matched[i])
+        direct = int(self.direct[i])
         found: tuple = ()
         near = 0.0
-        if where or (proximity and matched > 2):
+        if where or (proximity and direct > 2):
             first, item = self._first[lo:hi].tolist(), self._item[lo:hi].tolist()
             if where:
-                sizes = [len(it.slots) - 1 for it in self.items]
-                found = tuple(sorted((f, f + sizes[k], k, g == EXACT)
-                                     for f, k, g in zip(first, item, self._grade[lo:hi].tolist())))
-            if proximity and matched > 2:
-                near = _proximity(list(zip(first, item)), matched)
-        if proximity and matched == 2:
+                found = tuple(sorted((f, l, k, g == EXACT) for f, l, k, g in
+                                     zip(first, self._last[lo:hi].tolist(), item, self._grade[lo:hi].tolist())))
+            if proximity and direct > 2:
+                near = _proximity(list(zip(first, item)), direct)
+        if proximity and direct == 2:
             near = float(self._pairs[i])
-        return Evidence(matched, int(self.exact[i]), near, (), (), int(self.primary[i]), found)
+        how = int(self._how[i])
+        return Evidence(int(self.matched[i]), int(self.exact[i]), near, (), (), int(self.primary[i]),
+                        int(self.literal[i]), direct, tuple(k for k in HOW if how & _BIT[k]), found)
 
 
 def gather_segment(items: list[Item], query: Query, segment: int, docs: np.ndarray) -> SegmentEvidence:
     """The evidence the paragraphs ``docs`` (sorted) of one segment give for
-    the items, from the postings of their terms."""
-    parts = [_item_occurrences(item, query, segment, docs) for item in items]
-    doc = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
-    first = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
-    grade = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
-    item = np.repeat(np.arange(len(parts)), [len(p[0]) for p in parts]) if parts else np.zeros(0, dtype=np.int64)
-    return SegmentEvidence(items, docs, doc, first, item, grade)
+    the items, from the postings of their terms: an item's own words, else
+    its alternatives', else the titles the paragraph stands under."""
+    n = len(docs)
+    literal_best = np.zeros((n, max(1, len(items))), dtype=np.int64)
+    structure = np.zeros(literal_best.shape, dtype=bool)
+    how = np.zeros(n, dtype=np.int64)
+    parts = []
+    for k, item in enumerate(items):
+        doc, first, grade = _item_occurrences(item, query, segment, docs)
+        np.maximum.at(literal_best[:, k], doc, grade)
+        parts.append((doc, first, first + len(item.slots) - 1, np.full(len(doc), k), grade))
+        how[doc] |= _BIT["literal"]
+        without = literal_best[:, k] == 0  # the paragraphs its own words are not in
+        held = np.zeros(n, dtype=bool)
+        for alternative in item.alternatives:
+            doc, first = _alternative_occurrences_in(alternative.slots, query, segment, docs)
+            keep = without[doc]
+            doc, first = doc[keep], first[keep]
+            parts.append((doc, first, first + len(alternative.slots) - 1, np.full(len(doc), k), np.zeros(len(doc), dtype=np.int64)))
+            how[doc] |= _BIT[alternative.kind]
+            held[doc] = True
+        titles = title_lemmas(item)
+        if titles:
+            inside = np.zeros(n, dtype=bool)
+            for lemma in titles:
+                hits = query.hits(segment, "context", lemma)
+                inside |= np.isin(docs, hits.ids, assume_unique=True)
+            structure[:, k] = inside & without & ~held
+            how[structure[:, k]] |= _BIT["structure"]
+    if parts:
+        occurrences = tuple(np.concatenate([p[c] for p in parts]).astype(np.int64) for c in range(5))
+    else:
+        occurrences = tuple(np.zeros(0, dtype=np.int64) for _ in range(5))
+    return SegmentEvidence(items, docs, occurrences, literal_best, how, structure)
+
+
+def _alternative_occurrences_in(slots: tuple[frozenset[str], ...], query: Query, segment: int,
+                                docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(paragraph index, first position) of every place of ``docs`` where
+    other words for an item stand: a lemma of each set at consecutive
+    positions."""
+    found = None
+    for k, lemmas in enumerate(slots):
+        keys = [(which.astype(np.int64) << 32 | positions) - k
+                for which, positions, _ in (query.hits(segment, "lemma", lemma).entries_in(docs) for lemma in lemmas)]
+        keys = np.unique(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
+        found = keys if found is None else np.intersect1d(found, keys, assume_unique=True)
+        if not len(found):
+            break
+    if found is None:
+        found = np.zeros(0, dtype=np.int64)
+    return found >> 32, found & 0xFFFFFFFF
 
 
 def _item_occurrences(item: Item, query: Query, segment: int, docs: np.ndarray):

@@ -1,9 +1,14 @@
 """The final order of hits, and the score that states it.
 
-Candidates are ordered by the evidence users expect to count first (every
-query item held, then the items in their exact form, then in their most
-likely reading: the *tier*), then by relevance (BM25F plus the proximity
-bonus), then by document and place.  The score every output carries is
+Candidates are ordered by the evidence users expect to count first, the
+*tier*: every query item held (in its own words, in the other language's,
+in a synonym, or in the title of the article or section the paragraph
+stands in), then a paragraph that holds one in its text before one that
+holds them only through its titles, then a substantive paragraph before a
+bare heading, then items held in the query's own words (so a translation never outranks a literal
+match of the same coverage), then in the text itself rather than only in
+its titles, then in their exact form, then in their most likely reading.  Then by relevance (BM25F plus the proximity bonus), then by
+document and place.  The score every output carries is
 that order as one number, ``tier + relevance / (relevance + 1)``: its
 integer part is the tier and its fraction grows with relevance, so scores
 never rise down a list (which is what TREC tools sort by) and each says
@@ -42,18 +47,23 @@ class Ranked:
         return self.tier + self.relevance / (self.relevance + 1)
 
 
-def tier(evidence: Evidence, items: int) -> int:
-    """Items held, then held in exact form, then in most likely reading, as
-    one number (each count is at most ``items``)."""
-    base = items + 1
-    return (evidence.matched * base + evidence.exact) * base + evidence.primary
+def tier(evidence: Evidence, items: int, heading: bool) -> int:
+    """Items held, then held in the text itself at all (not only through
+    its titles), then not a bare heading, then items held in the query's own
+    words, then in the text in any words, then in exact form, then in most
+    likely reading, as one number (each count is at most ``items``)."""
+    level = (evidence.matched * 2 + (evidence.direct > 0)) * 2 + (not heading)
+    for count in (evidence.literal, evidence.direct, evidence.exact, evidence.primary):
+        level = level * (items + 1) + count
+    return level
 
 
-def order(compiled: Compiled, found: list[tuple[float, Evidence, tuple, object]]) -> list[Ranked]:
-    """Candidates (BM25F, evidence, place, handle) in final order."""
+def order(compiled: Compiled, found: list[tuple[float, Evidence, tuple, bool, object]]) -> list[Ranked]:
+    """Candidates (BM25F, evidence, place, whether a heading, handle) in
+    final order."""
     items = len(compiled.items)
-    ranked = [Ranked(bm25f, evidence, None, tier(evidence, items) if compiled.tiered else 0, place, handle)
-              for bm25f, evidence, place, handle in found]
+    ranked = [Ranked(bm25f, evidence, None, tier(evidence, items, heading) if compiled.tiered else 0, place, handle)
+              for bm25f, evidence, place, heading, handle in found]
     ranked.sort(key=lambda r: (-r.tier, -r.relevance, r.place))
     return ranked
 
@@ -64,5 +74,5 @@ def to_hit(rank: int, r: Ranked) -> Hit:
     return Hit(
         rank=rank, score=r.score, id=p.id, doc=p.doc, title=p.title, citation=p.citation, part=p.part,
         section=p.section, article=p.article, paragraph=p.paragraph, kind=p.kind, lang=p.lang,
-        text=p.text, matches=matches, snippet=snippet(p.text, matches),
+        text=p.text, matches=matches, snippet=snippet(p.text, matches), how=r.evidence.how,
     )

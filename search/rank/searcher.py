@@ -21,12 +21,12 @@ from ..index.documents import decode_spans, read_stored
 from ..index.store import READ_ERRORS, read_guarded
 from ..models import StoredParagraph
 from ..query.tree import Compiled, Everything, Filter
-from .candidates import best, how_many, places
+from .candidates import best, headings, how_many, places
 from .evaluate import Query, evaluate
 from .evidence import Evidence, gather_segment, locate
 from .filters import values
 from .order import Ranked, order
-from .postings import place_keys
+from .postings import place_keys, vocabulary
 
 #: Places of every paragraph, by open index reader.
 _PLACES: "WeakKeyDictionary[object, list]" = WeakKeyDictionary()
@@ -41,6 +41,7 @@ class Searcher:
         self._ix = None
         self._generation = None
         self._searcher = None
+        self._spellers: dict = {}  # by extra words, for the open searcher
         self._lock = threading.Lock()
 
     def close(self) -> None:
@@ -70,6 +71,7 @@ class Searcher:
             # Whoosh itself retries when a commit elsewhere deletes a file of
             # the generation it is opening.
             self._searcher = self._ix.searcher()
+            self._spellers = {}
         return self._searcher
 
     def _guarded(self, read, *args):
@@ -96,9 +98,9 @@ class Searcher:
                 continue
             docs = part.docs[mine]
             evidence = gather_segment(list(compiled.items), query, n, docs)
-            where = places(part.reader, docs)
+            where, heading = places(part.reader, docs), headings(part.reader, docs)
             for k, (i, doc) in enumerate(zip(mine, docs.tolist())):
-                found.append((float(part.scores[i]), evidence.evidence(k, where=False), where[k],
+                found.append((float(part.scores[i]), evidence.evidence(k, where=False), where[k], heading[k],
                               (part.reader, doc, evidence, k)))
         ranked = order(compiled, found)
         page = ranked[offset:] if limit is None else ranked[offset:offset + limit]
@@ -171,6 +173,35 @@ class Searcher:
     def count(self) -> int:
         return self._guarded(lambda: self._current().doc_count())
 
+    def holds(self, field: str, texts) -> bool:
+        """Whether the index holds any of the terms in ``field``."""
+        def read():
+            reader = self._current().reader()
+            return any(reader.doc_frequency(field, text) for text in texts)
+
+        return bool(texts) and self._guarded(read)
+
+    def matches_any(self, tree) -> bool:
+        """Whether any paragraph matches a query tree."""
+        def read():
+            return any(len(part) for part in evaluate(self._current(), tree))
+
+        return self._guarded(read)
+
+    def speller(self, extra: tuple[str, ...] = ()):
+        """A speller over the index's lemmas and forms (with their paragraph
+        counts) and ``extra`` words, built on first use and kept while the
+        index is unchanged."""
+        from ..analysis.spelling import Speller
+
+        def read():
+            self._current()
+            if extra not in self._spellers:
+                readers = [sub.reader() for sub, _ in self._searcher.leaf_searchers()]
+                self._spellers[extra] = Speller(vocabulary(readers, ("lemma", "form")), extra=extra)
+            return self._spellers[extra]
+
+        return self._guarded(read)
 
 def _read_back(r: Ranked) -> Ranked:
     """A hit with its stored paragraph and its evidence in characters."""

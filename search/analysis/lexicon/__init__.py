@@ -1,17 +1,22 @@
 """Ukrainian ↔ Russian equivalents of query lemmas, words and terms.
 
-Three sources, listed in this order:
+Four sources, listed in this order:
 
 * ``legal``: the curated list :file:`legal_uk_ru.tsv` beside this module,
   written by hand for this project (its header says how), single words and
   multiword terms (позбавлення волі ↔ лишение свободы);
+* ``general``: the curated list :file:`general_uk_ru.tsv`, written by hand
+  the same way: everyday words the two languages say with different roots
+  (мрія ↔ мечта, тиждень ↔ неделя) or with a change no rule makes, and
+  their cognates where those are right;
 * ``user``: lists a user loads at run time, in the same format
   (:meth:`Lexicon.load_tsv`) or as an Apertium bilingual ``.dix``
   (:meth:`Lexicon.load_dix`);
 * ``cognate``: pairs derived per lemma by letter and affix rules
   (:mod:`.cognates`): конвенція ↔ конвенция, kept only where the other
   dictionary has the word as a lemma of the same part of speech and it is
-  no false friend.
+  no false friend; only for words the two curated lists lack (a word they
+  translate takes their translations alone).
 
 One-word equivalents come from :func:`equivalents`; a query's multiword
 terms from :func:`phrase_equivalents`, which matches each word of an entry
@@ -37,7 +42,7 @@ _default: Lexicon | None = None
 
 
 def default_lexicon() -> Lexicon:
-    """The shared lexicon: the curated list and cognates."""
+    """The shared lexicon: the curated lists and cognates."""
     global _default
     if _default is None:
         with _lock:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib.abc import Traversable
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -12,13 +13,16 @@ from typing import Iterable, Sequence
 from ..morph import lemmas
 from ..normalize import fold_word
 from ..tokenize import tokenize
-from ...lang import LANGS
+from ...lang import LANGS, STOP_WORDS
 from .cognates import cognates, other
 from .dix import dix_langs, read_dix
-from .tables import COLUMNS, LEGAL, data_file, read_pairs
+from .tables import COLUMNS, GENERAL, LEGAL, data_file, read_pairs
 
+_STOP = frozenset().union(*STOP_WORDS.values())
 #: Where an equivalent comes from, in the order equivalents are listed.
-SOURCES = ("legal", "user", "cognate")
+SOURCES = ("legal", "general", "user", "cognate")
+#: The sources written by hand for the package.
+CURATED = frozenset({"legal", "general"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +31,7 @@ class Equivalent:
 
     lemma: str  # folded, as the index holds lemmas
     lang: str
-    source: str  # "legal" (curated), "user" (a loaded file) or "cognate"
+    source: str  # "legal" or "general" (curated), "user" (a loaded file) or "cognate"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +61,7 @@ class PhraseMatch:
     source: str
 
 
+@lru_cache(maxsize=20_000)  # each side of a pair is read in both directions
 def make_term(text: str, lang: str) -> Term:
     """A term with each word's lemmas, as the index would give them."""
     tokens = tokenize(text)
@@ -72,15 +77,17 @@ def make_term(text: str, lang: str) -> Term:
 class Lexicon:
     """Equivalents across the two languages.
 
-    Construction reads nothing: the curated list is read on the first
+    Construction reads nothing: the curated lists are read on the first
     look-up, cognates are derived per lemma and cached.  ``files`` are
-    curated lists in the package's format; ``cognates=False`` leaves the
-    derived pairs out.
+    curated lists in the package's format, read as legal ones (by default
+    the package's two: legal terms, and general words); ``cognates=False``
+    leaves the derived pairs out.
     """
 
     def __init__(self, files: Iterable[Path | Traversable] | None = None,
                  cognates: bool = True) -> None:
-        self._files = [data_file(LEGAL)] if files is None else list(files)
+        self._files = ([(data_file(LEGAL), "legal"), (data_file(GENERAL), "general")]
+                       if files is None else [(path, "legal") for path in files])
         self.cognates = cognates
         self._words: dict[str, dict[str, list[Equivalent]]] = defaultdict(dict)
         self._phrases: dict[str, dict[str, list[tuple[Term, Term, str]]]] = defaultdict(dict)
@@ -92,8 +99,8 @@ class Lexicon:
             return
         with self._lock:
             if not self._loaded:
-                for path in self._files:
-                    self._add_pairs(read_pairs(path), COLUMNS, "legal")
+                for path, source in self._files:
+                    self._add_pairs(read_pairs(path), COLUMNS, source)
                 self._loaded = True
 
     def load_tsv(self, path: Path) -> int:
@@ -138,12 +145,15 @@ class Lexicon:
 
     def equivalents(self, lemma: str, lang: str) -> tuple[Equivalent, ...]:
         """One-word equivalents of a folded lemma of ``lang`` in the other
-        language: curated first, then a user's, then cognates."""
+        language: curated first (legal, then general), then a user's, then
+        cognates, which only a word the curated lists lack gets."""
         if lang not in LANGS:
             return ()
         self._load()
         found = list(self._words[lang].get(lemma, ()))
-        if self.cognates:
+        # A word the shipped lists translate takes their translations alone:
+        # they list its cognates where those are right (кара ↔ кара).
+        if self.cognates and not any(e.source in CURATED for e in found):
             found += [Equivalent(w, other(lang), "cognate") for w in cognates(lemma, lang)]
         seen: set[str] = set()
         out = [e for e in sorted(found, key=lambda e: SOURCES.index(e.source))
@@ -164,11 +174,14 @@ class Lexicon:
         self._load()
         slots = [frozenset((p,)) if isinstance(p, str) else frozenset(p) for p in positions]
         out: list[PhraseMatch] = []
-        for start, slot in enumerate(slots):
-            for lemma in sorted(slot):
+        # Stop words are skipped on both sides: a query drops them ("вступление
+        # в силу" is searched as "вступление силу"), a phrase keeps them.
+        content = [i for i, slot in enumerate(slots) if not (slot and _STOP.issuperset(slot))]
+        for k, start in enumerate(content):
+            for lemma in sorted(slots[start]):
                 for found, term, source in self._phrases[lang].get(lemma, ()):
-                    stop = start + len(found.lemmas)
-                    if stop <= len(slots) and all(
-                            slots[start + i] & set(word) for i, word in enumerate(found.lemmas)):
-                        out.append(PhraseMatch(start, stop, found, term, source))
+                    words = [w for w in found.lemmas if not _STOP.issuperset(w)]
+                    places = content[k:k + len(words)]
+                    if len(places) == len(words) and all(slots[i] & set(w) for i, w in zip(places, words)):
+                        out.append(PhraseMatch(start, places[-1] + 1, found, term, source))
         return tuple(dict.fromkeys(out))

@@ -15,6 +15,7 @@ from pathlib import Path
 #: The languages of a file's first and second columns.
 COLUMNS = ("uk", "ru")
 LEGAL = "legal_uk_ru.tsv"
+GENERAL = "general_uk_ru.tsv"
 FALSE_FRIENDS = "false_friends_uk_ru.tsv"
 
 
