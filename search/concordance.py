@@ -8,7 +8,6 @@ from typing import Iterable, Iterator
 
 from .analysis.normalize import fold_word
 from .lang import CITATION, STOP_WORDS
-from .models import Paragraph
 
 #: Orders of concordance lines.
 SORTS = ("doc", "left", "right", "form")
@@ -76,27 +75,30 @@ def sort_lines(found: Iterable[Line], by: str) -> list[Line]:
     return sorted(found, key=keys[by])
 
 
-def _article_label(p: Paragraph) -> str:
-    if not p.article:
-        return p.part or p.title or p.doc
-    labels = CITATION.get(p.lang, CITATION["other"])
-    return f"{p.part or p.doc}, {labels['article']} {p.article}"
+def _article_label(doc: str, part: str, article: str, lang: str, title) -> str:
+    """Where occurrences are counted: an instrument's article, or the
+    instrument or document (``title()`` reads the document's title, which is
+    wanted only for paragraphs of neither)."""
+    if not article:
+        return part or title() or doc
+    labels = CITATION.get(lang, CITATION["other"])
+    return f"{part or doc}, {labels['article']} {article}"
 
 
-def stats(term: str, matching, top: int = 10) -> TermStats:
+def stats(term: str, found, top: int = 10) -> TermStats:
+    """Counts of ``found``: (doc, part, article, lang, title(), forms) of
+    every paragraph with occurrences, in document order, ``forms`` the
+    text of each occurrence in lower case, in the paragraph's order."""
     forms: Counter = Counter()
     docs: Counter = Counter()
     articles: Counter = Counter()
     paragraphs = 0
-    for stored, evidence in matching:
-        if not evidence.occurrences:
-            continue
+    for doc, part, article, lang, title, occurrences in found:
         paragraphs += 1
-        p = stored.paragraph
-        n = len(evidence.occurrences)
-        forms.update(_flat(p.text[s:e]).lower() for s, e, _, _ in evidence.occurrences)
-        docs[p.doc] += n
-        articles[_article_label(p)] += n
+        n = len(occurrences)
+        forms.update(occurrences)
+        docs[doc] += n
+        articles[_article_label(doc, part, article, lang, title)] += n
     return TermStats(term, sum(forms.values()), paragraphs, tuple(forms.most_common()),
                      tuple(docs.most_common(top)), tuple(articles.most_common(top)))
 

@@ -108,3 +108,27 @@ def test_statistics_leave_deleted_paragraphs_out(updated):
             assert live == fresh.reader().field_length(field) < old.reader().field_length(field)
         assert old.doc_count() == fresh.doc_count() < old.doc_count_all()
         assert np.isclose(old.doc_count(), fresh.doc_count_all())
+
+
+@pytest.mark.parametrize("text", ["група", "групи", "торговля людьми", "Держава-учасниця", "учасниця", "конфіск*",
+                                  '"держави учасниці"', "злочинна група", "об'єднаних"])
+def test_statistics_from_position_texts_equal_counting_the_text(updated, text):
+    """term_stats reads the lower-case text of each position from the index;
+    counting it from each matching paragraph's text gives the same."""
+    from collections import Counter
+
+    from search.concordance import _article_label
+    from search.query.compile import as_phrase
+
+    compiled = compile_query(as_phrase(parse(text)), text)
+    forms, docs, articles = Counter(), Counter(), Counter()
+    with Engine.open(updated[0]) as eng:
+        found = eng.term_stats(text, top=1000)
+        for stored, evidence in eng._get_searcher().matching(compiled):
+            p = stored.paragraph
+            if evidence.occurrences:
+                forms.update(" ".join(p.text[s:e].split()).lower() for s, e, _, _ in evidence.occurrences)
+                docs[p.doc] += len(evidence.occurrences)
+                articles[_article_label(p.doc, p.part, p.article, p.lang, lambda: p.title)] += len(evidence.occurrences)
+    assert found.forms == tuple(forms.most_common()) and found.total > 0
+    assert found.docs == tuple(docs.most_common(1000)) and found.articles == tuple(articles.most_common(1000))

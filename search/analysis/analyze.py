@@ -68,11 +68,13 @@ def _token_positions(token: Token, lang: str) -> list[Position]:
 
 class WordTerms(NamedTuple):
     """What one word adds to the index, relative to its first position:
-    (position, term, flags) of its ``form`` and ``lemma`` terms."""
+    (position, term, flags) of its ``form`` and ``lemma`` terms, and the
+    text of each position in lower case (what statistics count as forms)."""
 
     positions: int
     forms: tuple[tuple[int, str, int], ...]
     lemmas: tuple[tuple[int, str, int], ...]
+    surfaces: tuple[str, ...] = ()
 
 
 def word_terms_at(word: str, lang: str) -> WordTerms:
@@ -91,7 +93,7 @@ def word_terms_at(word: str, lang: str) -> WordTerms:
         slot = ALT.join(p.lemmas)
         for k, lemma in enumerate(slot.split(ALT) if slot else ()):
             lems.append((i, lemma, part | (NOT_FIRST if k else 0)))
-    return WordTerms(len(positions), tuple(forms), tuple(lems))
+    return WordTerms(len(positions), tuple(forms), tuple(lems), tuple(word[p.start:p.end].lower() for p in positions))
 
 
 def spans(text: str) -> list[tuple[int, int]]:

@@ -54,6 +54,9 @@ NOT_WHOLE = NOT_FIRST = 1
 LATER_PART = 2
 #: The file of a segment's shared stored values.
 SHARED_EXT = ".shr"
+#: The file of the text of every word position of a segment, in lower case,
+#: as numbers into the segment's list of them (what statistics count).
+SURFACE_EXT = ".srf"
 #: The exact length of each paragraph's scorable field, beside Whoosh's
 #: one-byte approximation.
 EXACT_LENGTH = columns.NumericColumn("I", default=0)
@@ -178,6 +181,13 @@ class ArrayPerDocReader(W3PerDocReader):
     """Whoosh's per-document reader, giving shared values back."""
 
     _shared = None
+    _surfaces = None
+
+    def surfaces(self) -> "Surfaces":
+        """The lower-case text of every word position of the segment."""
+        if self._surfaces is None:
+            self._surfaces = Surfaces(self._segment.open_file(self._storage, SURFACE_EXT))
+        return self._surfaces
 
     def stored_fields(self, docnum):
         found = super().stored_fields(docnum)
@@ -190,8 +200,9 @@ class ArrayPerDocReader(W3PerDocReader):
 
     def close(self):
         super().close()
-        if self._shared is not None:
-            self._shared.close()
+        for opened in (self._shared, self._surfaces):
+            if opened is not None:
+                opened.close()
 
 
 #: Shared values compressed together, this many to a block.
@@ -254,6 +265,47 @@ class _NoFieldWriter(base.FieldWriter):
 
     def close(self):
         self.is_closed = True
+
+
+_SURFACE_HEAD = struct.Struct("<QQQ")
+
+
+def write_surfaces(storage, segment, words: list[str], starts: np.ndarray, ids: np.ndarray) -> None:
+    """The lower-case text of every word position: ``ids`` into ``words``,
+    the positions of paragraph d from ``starts[d]`` to ``starts[d + 1]``."""
+    encoded = [w.encode("utf-8") for w in words]
+    offsets = np.concatenate(([0], np.cumsum([len(w) for w in encoded], dtype=np.int64)))
+    with segment.create_file(storage, SURFACE_EXT) as out:
+        out.write(_SURFACE_HEAD.pack(len(starts), len(ids), len(words)))
+        for array in (np.asarray(starts, dtype=np.int64), np.asarray(ids, dtype=np.uint32), offsets):
+            out.write(array.tobytes())
+        out.write(b"".join(encoded))
+
+
+class Surfaces:
+    """A segment's position texts, read where the file is mapped."""
+
+    def __init__(self, dbfile) -> None:
+        self._file = dbfile
+        if isinstance(dbfile, _MappedFile):
+            data = dbfile._buf
+        else:
+            dbfile.seek(0)
+            data = dbfile.read()
+        starts, count, words = _SURFACE_HEAD.unpack(bytes(data[:_SURFACE_HEAD.size]))
+        at = _SURFACE_HEAD.size
+        self.starts = np.frombuffer(data, dtype=np.int64, count=starts, offset=at)
+        at += 8 * starts
+        self.ids = np.frombuffer(data, dtype=np.uint32, count=count, offset=at)
+        at += 4 * count
+        self._offsets = np.frombuffer(data, dtype=np.int64, count=words + 1, offset=at)
+        self._text = data[at + 8 * (words + 1):]
+
+    def word(self, number: int) -> str:
+        return bytes(self._text[self._offsets[number]:self._offsets[number + 1]]).decode("utf-8")
+
+    def close(self) -> None:
+        self._file.close()
 
 
 # -- writing -----------------------------------------------------------------------

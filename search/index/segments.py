@@ -23,7 +23,8 @@ import numpy as np
 
 from ..analysis.analyze import ALT, word_terms_at
 from ..analysis.tokenize import words
-from .codec import EXACT_LENGTH, ArrayCodec, Inverted, exact_length_column, read_field, write_postings
+from .codec import (EXACT_LENGTH, ArrayCodec, Inverted, _ranges, exact_length_column, read_field,
+                    write_postings, write_surfaces)
 
 #: The two positional fields, in the order a word's terms are kept.
 POSITIONAL = ("form", "lemma")
@@ -57,6 +58,10 @@ class SegmentBuilder:
         self._term = [array("i"), array("i")]
         self._flags = [array("b"), array("b")]
         self._vocab: list[dict[str, int]] = [{}, {}]
+        # The lower-case text of each word number's positions, as numbers.
+        self._surface_start = array("i")
+        self._surface_ids = array("i")
+        self._surfaces: dict[str, int] = {}
         self._attributes: dict[str, tuple[list, array]] = {}
         self._indexed = [name for name, f in self.schema.items() if f.indexed and name not in POSITIONAL]
 
@@ -96,6 +101,8 @@ class SegmentBuilder:
         number = known[word] = len(self._positions)
         found = word_terms_at(word, lang)
         self._positions.append(found.positions)
+        self._surface_start.append(len(self._surface_ids))
+        self._surface_ids.extend(self._surfaces.setdefault(t, len(self._surfaces)) for t in found.surfaces)
         for k, entries in enumerate((found.forms, found.lemmas)):
             vocab = self._vocab[k]
             self._start[k].append(len(self._rel[k]))
@@ -116,9 +123,24 @@ class SegmentBuilder:
         for name in self._indexed:
             fields[name] = _attribute(*self._attributes.get(name, ([], array("i"))))
         write_postings(self.storage, self.segment, fields)
+        write_surfaces(self.storage, self.segment, list(self._surfaces), *self._position_texts())
         self.segment.set_doc_count(self.docs)
         self.segment.create_compound_file(self.storage)
         return self.segment
+
+    def _position_texts(self) -> tuple[np.ndarray, np.ndarray]:
+        """Where each paragraph's positions start, and the surface number of
+        every position."""
+        tokens = np.frombuffer(self._tokens, dtype=np.int32)
+        counts = np.frombuffer(self._counts, dtype=np.int32)
+        npos = np.frombuffer(self._positions, dtype=np.int32)[tokens]
+        owner = np.repeat(np.arange(self.docs), counts)
+        per_doc = np.bincount(owner, weights=npos, minlength=self.docs).astype(np.int64)
+        starts = np.concatenate(([0], np.cumsum(per_doc)))
+        first = np.cumsum(npos, dtype=np.int64) - npos
+        at = np.repeat(np.frombuffer(self._surface_start, dtype=np.int32)[tokens] - first, npos)
+        at += np.arange(len(at), dtype=np.int64)
+        return starts, np.frombuffer(self._surface_ids, dtype=np.int32)[at]
 
     def _invert(self, k: int) -> Inverted:
         """Every posting of positional field ``k``, sorted by term, paragraph
@@ -196,6 +218,7 @@ def merge(ix, segments: list) -> Optional[object]:
             return None
         fields = {name: _merged_field(readers, maps, name) for name, f in schema.items() if f.indexed}
         write_postings(storage, target, fields)
+        write_surfaces(storage, target, *_merged_surfaces(readers, maps))
     finally:
         for reader in readers:
             reader.close()
@@ -220,6 +243,26 @@ def _copy_documents(reader, schema, perdoc, docnum: int) -> int:
         perdoc.finish_doc()
         docnum += 1
     return docnum
+
+
+def _merged_surfaces(readers: list, maps: list) -> tuple[list, np.ndarray, np.ndarray]:
+    """The position texts of the live paragraphs of ``readers``, in the
+    order ``maps`` numbers them."""
+    words: dict[str, int] = {}
+    per_doc, ids = [], []
+    for reader, mapping in zip(readers, maps):
+        found = reader._perdoc.surfaces()
+        live = np.flatnonzero(mapping >= 0)
+        lengths = (found.starts[1:] - found.starts[:-1])[live]
+        numbers = found.ids[_ranges(found.starts[live], lengths)]
+        used = np.unique(numbers)
+        renumber = np.zeros(int(used.max()) + 1 if len(used) else 0, dtype=np.int64)
+        renumber[used] = [words.setdefault(found.word(int(n)), len(words)) for n in used.tolist()]
+        per_doc.append(lengths)
+        ids.append(renumber[numbers])
+    lengths = np.concatenate(per_doc) if per_doc else np.zeros(0, dtype=np.int64)
+    starts = np.concatenate(([0], np.cumsum(lengths)))
+    return list(words), starts, np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64)
 
 
 def _merged_field(readers: list, maps: list, name: str) -> Inverted:

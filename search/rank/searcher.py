@@ -26,7 +26,7 @@ from .evaluate import Query, evaluate
 from .evidence import Evidence, gather_segment, locate
 from .filters import values
 from .order import Ranked, order
-from .postings import place_keys, vocabulary
+from .postings import field_owners, place_keys, vocabulary
 
 #: Places of every paragraph, by open index reader.
 _PLACES: "WeakKeyDictionary[object, list]" = WeakKeyDictionary()
@@ -122,21 +122,35 @@ class Searcher:
             yield stored, locate(evidence.evidence(k, proximity=False), decode_spans(stored.spans))
 
     def _matching(self, compiled: Compiled, filters, notes) -> list:
+        return self._in_document_order(compiled, filters, notes, lambda part, evidence: [
+            (evidence, k, part.reader, doc) for k, doc in enumerate(part.docs.tolist())])
+
+    def occurrence_forms(self, compiled: Compiled, *, filters: tuple[Filter, ...] = (),
+                         notes: Optional[list[str]] = None) -> list[tuple]:
+        """(doc, part, article, lang, title(), forms) of every matching
+        paragraph with occurrences, in document order; ``forms`` is the
+        lower-case text of each occurrence, read from the index's position
+        texts (a paragraph is read back only for occurrences of several
+        words)."""
+        found = self._guarded(self._in_document_order, compiled, filters, notes,
+                              lambda part, evidence: _segment_forms(part.reader, part.docs, evidence))
+        return [row for row in found if row is not None]
+
+    def _in_document_order(self, compiled: Compiled, filters, notes, rows) -> list:
+        """``rows(part, evidence)`` of every segment's matches (a row a
+        match), all in document order."""
         searcher = self._current()
         query = Query(searcher)
         parts = evaluate(searcher, compiled.tree, filters, notes, query)
         places = self._places(searcher)
         keys, found = [], []
         for n, part in enumerate(parts):
-            if not len(part):
-                continue
-            evidence = gather_segment(list(compiled.items), query, n, part.docs)
-            keys.append(places[n][part.docs])
-            found += [(evidence, k, part.reader, doc) for k, doc in enumerate(part.docs.tolist())]
+            if len(part):
+                keys.append(places[n][part.docs])
+                found += rows(part, gather_segment(list(compiled.items), query, n, part.docs))
         if not found:
             return []
-        ordered = np.argsort(np.concatenate(keys), kind="stable")
-        return [found[i] for i in ordered.tolist()]
+        return [found[i] for i in np.argsort(np.concatenate(keys), kind="stable").tolist()]
 
     def lemma_counts(self, lang: Optional[str], filters: tuple[Filter, ...] = (),
                      notes: Optional[list[str]] = None, at_least: int = 0) -> list[tuple[str, int]]:
@@ -176,8 +190,9 @@ class Searcher:
     def holds(self, field: str, texts) -> bool:
         """Whether the index holds any of the terms in ``field``."""
         def read():
-            reader = self._current().reader()
-            return any(reader.doc_frequency(field, text) for text in texts)
+            readers = [sub.reader() for sub, _ in self._current().leaf_searchers()]
+            return any(reader._terms.info(field, text.encode("utf-8")) is not None
+                       for text in texts for reader in readers)
 
         return bool(texts) and self._guarded(read)
 
@@ -208,3 +223,37 @@ def _read_back(r: Ranked) -> Ranked:
     reader, doc, evidence, k = r.handle
     stored = read_stored(reader.stored_fields(doc))
     return Ranked(r.bm25f, locate(evidence.evidence(k), decode_spans(stored.spans)), stored, r.tier, r.place)
+
+
+def _segment_forms(reader, docs: np.ndarray, evidence) -> list:
+    """The rows of :meth:`Searcher.occurrence_forms` for paragraphs of one
+    segment (None for one without occurrences)."""
+    texts = reader._perdoc.surfaces()
+    owners = {field: field_owners(reader, field) for field in ("doc", "part", "article", "lang")}
+    single = evidence._first == evidence._last
+    at = texts.starts[docs[evidence._doc]] + evidence._first
+    numbers = np.where(single, texts.ids[np.minimum(at, len(texts.ids) - 1)].astype(np.int64), -1).tolist() \
+        if len(at) else []
+    words: dict[int, str] = {}
+    bounds = evidence._bounds.tolist()
+    rows = []
+    for k, doc in enumerate(docs.tolist()):
+        lo, hi = bounds[k], bounds[k + 1]
+        if lo == hi:
+            rows.append(None)
+            continue
+        mine = numbers[lo:hi]
+        if -1 in mine:  # an occurrence of several words: its text, as read
+            stored = read_stored(reader.stored_fields(doc))
+            located = locate(evidence.evidence(k, proximity=False), decode_spans(stored.spans))
+            forms = [" ".join(stored.paragraph.text[s:e].split()).lower() for s, e, _, _ in located.occurrences]
+        else:
+            forms = [words[m] if m in words else words.setdefault(m, texts.word(m)) for m in mine]
+        names = [owners[f][0][owners[f][1][doc]] if owners[f][1][doc] >= 0 else "" for f in ("doc", "part", "article", "lang")]
+        rows.append((*names, _title_of(reader, doc), forms))
+    return rows
+
+
+def _title_of(reader, doc: int):
+    """A reader of the paragraph's document title, read only if called."""
+    return lambda: read_stored(reader.stored_fields(doc)).paragraph.title
