@@ -16,11 +16,11 @@ from ..lang import CYRILLIC_BLOCK, GERUND_TO_VERB, LANGS, OWN_LETTERS
 
 _lock = threading.Lock()
 _analyzers: dict = {}
-#: Words each cache of analysis keeps (about half a kilobyte each over all
-#: the caches): enough for the vocabulary of a segment being built, and
-#: a bound on what a building process holds (search.index.segments counts
-#: it in its memory).
-CACHED_WORDS = 200_000
+#: Words each cache of analysis keeps: the most recently seen, so a
+#: building process keeps its corpus's frequent words analysed from one
+#: segment to the next (each segment analyses its own words once anyway),
+#: in a bounded share of its memory (search.index.segments counts it).
+CACHED_WORDS = 50_000
 
 
 def analyzer(lang: str):

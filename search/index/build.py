@@ -23,7 +23,8 @@ from .files import file_size, fingerprint, index_file, unchanged
 from .parallel import in_pieces, parallel_index
 from .progress import ProgressLine
 from .schema import SCHEMA_VERSION, make_schema
-from .segments import Segments, builder_memory, drop_source, merge, words_per_segment
+from .segments import (Segments, builder_memory, drop_source, merge, segment_words, words_per_merge,
+                       words_per_segment)
 
 Progress = Optional[Callable[[str], None]]
 #: What all of a build's processes may hold in memory, in MB: segments
@@ -120,21 +121,22 @@ def _refuse_sources_holding(roots: list[Path], path: Path) -> None:
 
 
 #: Segments an update leaves at most; beyond, the smallest are merged.
-MAX_SEGMENTS = 16
+MAX_SEGMENTS = 32
 #: A segment whose paragraphs are deleted beyond this share is rewritten
 #: without them (deleted paragraphs cost reading, never answers).
 MAX_DELETED = 1 / 3
 
 
-def fold(ix, segments: list) -> list:
+def fold(ix, segments: list, memory_mb: int = DEFAULT_MEMORY_MB) -> list:
     """The segments a commit keeps, the merge policy of every commit.
 
     Paragraphs an update replaced stay in their segments, marked deleted:
     ranking leaves them out of every statistic, so an updated index scores
     exactly like a fresh build of the same sources.  A segment mostly
     deleted is rewritten without them, and when there are more than
-    MAX_SEGMENTS, the smallest are merged into one; merges copy exact
-    lengths, so scores do not move either.
+    MAX_SEGMENTS, the smallest are merged into one, as many as ``memory_mb``
+    lets one merge hold (more segments are left than merged beyond it);
+    merges copy exact lengths, so scores do not move either.
     """
     kept = []
     for segment in segments:
@@ -147,10 +149,15 @@ def fold(ix, segments: list) -> list:
             continue
         kept.append(segment)
     if len(kept) > MAX_SEGMENTS:
-        kept.sort(key=lambda s: s.doc_count(), reverse=True)
-        small = kept[MAX_SEGMENTS - 1:]
-        merged = merge(ix, small)
-        kept = kept[:MAX_SEGMENTS - 1] + ([merged] if merged is not None else [])
+        kept.sort(key=segment_words)
+        room, small = words_per_merge(memory_mb), []
+        for segment in kept[:len(kept) - MAX_SEGMENTS + 1]:
+            if len(small) >= 2 and segment_words(segment) > room:
+                break
+            small.append(segment)
+            room -= segment_words(segment)
+        merged = merge(ix, small) if len(small) > 1 else None
+        kept = kept[len(small):] + ([merged] if merged is not None else []) if len(small) > 1 else kept
     return kept
 
 
@@ -194,7 +201,7 @@ def _write(ix, files: list[Path], old: dict, say, problems: list[str], workers: 
         if parallel:
             results, segments = parallel_index(ix, sizes, old, workers, memory_mb, progress, text_field)
         else:
-            sink = Segments(ix, words_per_segment(builder_memory(memory_mb, 1)))
+            sink = Segments(ix, words_per_segment(builder_memory(memory_mb)))
             results = []
             for p in todo:
                 results.append(index_file(sink, p, old.get(str(p)), progress.advance, text_field))
@@ -216,7 +223,7 @@ def _write(ix, files: list[Path], old: dict, say, problems: list[str], workers: 
             writer.delete_by_term("source", key)
             counts["removed"] += 1
         if counts["added"] or counts["replaced"] or counts["removed"]:
-            _commit(ix, writer, segments)
+            _commit(ix, writer, segments, memory_mb)
         else:
             writer.cancel()
     except BaseException:
@@ -225,10 +232,10 @@ def _write(ix, files: list[Path], old: dict, say, problems: list[str], workers: 
     return BuildReport(**counts, problems=tuple(messages)), manifest
 
 
-def _commit(ix, writer, segments: list) -> None:
+def _commit(ix, writer, segments: list, memory_mb: int) -> None:
     """Commit the deletions ``writer`` marked and the new ``segments`` in
     one new table of contents, then count the lemmas of what it holds."""
-    final = fold(ix, writer.segments + segments)
+    final = fold(ix, writer.segments + segments, memory_mb)
     writer._close_segment()
     writer._commit_toc(final)
     writer._finish()

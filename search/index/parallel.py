@@ -70,7 +70,7 @@ def parallel_index(ix, sizes: dict[Path, int], old: dict, workers: int, memory_m
         todo.put(job)
     for _ in range(workers):
         todo.put(None)
-    limit = words_per_segment(builder_memory(memory_mb, workers + 1))
+    limit = words_per_segment(builder_memory(memory_mb, workers))
     folder = ix.storage.folder
     procs = [ctx.Process(target=_work, args=(folder, limit, todo, out, old, os.getpid(), text_field), daemon=True)
              for _ in range(workers)]

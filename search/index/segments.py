@@ -16,6 +16,7 @@ same arrays, so a merged segment is the segment a fresh build would write.
 
 from __future__ import annotations
 
+import ctypes
 from array import array
 from typing import Optional
 
@@ -62,7 +63,9 @@ class SegmentBuilder:
         self._surface_start = array("i")
         self._surface_ids = array("i")
         self._surfaces: dict[str, int] = {}
-        self._attributes: dict[str, tuple[list, array]] = {}
+        # Per field without positions: its values numbered, then the value
+        # numbers and paragraph numbers of its entries (no string a paragraph).
+        self._attributes: dict[str, tuple[dict, dict, array, array]] = {}
         self._indexed = [name for name, f in self.schema.items() if f.indexed and name not in POSITIONAL]
 
     def add(self, fields: dict) -> int:
@@ -80,10 +83,13 @@ class SegmentBuilder:
         for name in self._indexed:
             value = fields.get(name)
             if value is not None:
-                terms, docs = self._attributes.setdefault(name, ([], array("i")))
-                found = _slot_terms(value) if self.schema[name].scorable else [value]
+                vocab, values, terms, docs = self._attributes.setdefault(name, ({}, {}, array("i"), array("i")))
+                found = values.get(value)
+                if found is None:  # a value many paragraphs share is split once
+                    texts = _slot_terms(value) if self.schema[name].scorable else [value]
+                    found = values[value] = array("i", [vocab.setdefault(t, len(vocab)) for t in texts])
                 terms.extend(found)
-                docs.extend([docnum] * len(found))
+                docs.extend(array("i", [docnum]) * len(found))
                 lengths[name] = len(found)
         self.perdoc.start_doc(docnum)
         for name, field in self.schema.items():
@@ -121,7 +127,8 @@ class SegmentBuilder:
             return None
         fields = {name: self._invert(k) for k, name in enumerate(POSITIONAL)}
         for name in self._indexed:
-            fields[name] = _attribute(*self._attributes.get(name, ([], array("i"))))
+            vocab, _, terms, docs = self._attributes.get(name, ({}, {}, array("i"), array("i")))
+            fields[name] = _attribute(list(vocab), terms, docs)
         write_postings(self.storage, self.segment, fields)
         write_surfaces(self.storage, self.segment, list(self._surfaces), *self._position_texts())
         self.segment.set_doc_count(self.docs)
@@ -183,15 +190,17 @@ def _slot_terms(value: str) -> list[str]:
     return [term for slot in value.split(" ") if slot for term in slot.split(ALT)]
 
 
-def _attribute(values: list, docs: array) -> Inverted:
-    """The postings of a field without positions: a value of one paragraph
-    per entry (repeated values are its frequency)."""
-    texts = sorted(set(values))
-    number = {t: i for i, t in enumerate(texts)}
-    term = np.array([number[v] for v in values], dtype=np.int32)
+def _attribute(texts: list, terms: array, docs: array) -> Inverted:
+    """The postings of a field without positions: entries of (number of its
+    value in ``texts``, paragraph); a value repeated in a paragraph is its
+    frequency there."""
+    order = sorted(range(len(texts)), key=texts.__getitem__)
+    rank = np.empty(len(texts), dtype=np.int32)
+    rank[order] = np.arange(len(texts), dtype=np.int32)
+    term = rank[np.frombuffer(terms, dtype=np.int32)] if len(terms) else np.zeros(0, dtype=np.int32)
     doc = np.frombuffer(docs, dtype=np.int32).copy() if len(docs) else np.zeros(0, dtype=np.int32)
     by = np.argsort(term, kind="stable")
-    return Inverted([t.encode("utf-8") for t in texts], term[by], doc[by])
+    return Inverted([texts[i].encode("utf-8") for i in order], term[by], doc[by])
 
 
 def merge(ix, segments: list) -> Optional[object]:
@@ -317,6 +326,7 @@ class Segments:
             self._builder = None
             if segment is not None:
                 self.written.append(segment)
+            _release_memory()
 
     def close(self) -> list:
         """Write what is left; every segment written."""
@@ -325,15 +335,48 @@ class Segments:
 
 
 #: What a building process holds besides its segment: Python, numpy,
-#: pymorphy3's dictionaries and the caches of analysis when full
-#: (search.analysis.morph.CACHED_WORDS words), in MB.
-PROCESS_MB = 200
+#: pymorphy3's dictionaries, the caches of analysis when full
+#: (search.analysis.morph.CACHED_WORDS words) and what its heap keeps, in
+#: MB (measured on the law corpus: about 250 after ten segments).
+PROCESS_MB = 260
 
 
-def builder_memory(memory_mb: int, processes: int) -> int:
-    """The MB a segment builder may use when ``processes`` processes share
-    ``memory_mb``."""
-    return max(16, memory_mb // processes - PROCESS_MB)
+#: What the parent of worker processes holds, in MB.
+PARENT_MB = 150
+
+
+def builder_memory(memory_mb: int, workers: int = 0) -> int:
+    """The MB a segment builder may use when a build given ``memory_mb``
+    runs ``workers`` worker processes beside its parent (0: it builds in
+    its one process)."""
+    share = memory_mb if not workers else (memory_mb - PARENT_MB) // workers
+    return max(16, share - PROCESS_MB)
+
+
+def _release_memory() -> None:
+    """Give the heap a segment's arrays left behind back to the system
+    (glibc keeps freed memory below its mapping threshold otherwise, and a
+    building process would hold its largest segment's peak for good)."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+#: Bytes of memory a merge costs per word of the segments it reads (they
+#: are read whole, then written as a builder writes).
+MERGE_BYTES_PER_WORD = 150
+
+
+def words_per_merge(memory_mb: int) -> int:
+    """How many words one merge may read in a process given ``memory_mb``."""
+    return max(100_000, (memory_mb - PROCESS_MB) * (1 << 20) // MERGE_BYTES_PER_WORD)
+
+
+def segment_words(segment) -> int:
+    """About how many words a segment's live paragraphs hold."""
+    total = segment._fieldlengths.get("form", 0) if hasattr(segment, "_fieldlengths") else 0
+    return total * segment.doc_count() // max(1, segment.doc_count_all())
 
 
 def words_per_segment(memory_mb: int) -> int:
