@@ -22,7 +22,7 @@ from .codec import SharedText
 
 #: Bumped whenever the schema or the analysis changes what is indexed; an
 #: index of another version is rebuilt rather than updated.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 class SlotTokenizer(Tokenizer):

@@ -84,8 +84,12 @@ def write_terms(dbfile, fields: dict[str, FieldTerms]) -> None:
             offsets.append(dbfile.tell())
             dbfile.write(_block(terms, [c[start:end] for c in columns]))
         bases = starts[:, ::BLOCK].T if len(ft.terms) else np.zeros((0, 4), dtype=np.int64)
-        index[name] = (keys, np.array(offsets, dtype=np.int64).tobytes(),
-                       np.ascontiguousarray(bases, dtype=np.int64).tobytes(), len(ft.terms))
+        # Each field's index pickled apart: a segment opens only the fields
+        # a query reads.
+        offsets.append(dbfile.tell())  # where the field's last block ends
+        index[name] = pickle.dumps((keys, np.array(offsets, dtype=np.int64).tobytes(),
+                                    np.ascontiguousarray(bases, dtype=np.int64).tobytes(), len(ft.terms)),
+                                   protocol=4)
     start = dbfile.tell()
     dbfile.write(pickle.dumps(index, protocol=4))
     dbfile.write(_FOOTER.pack(dbfile.tell() - start))
@@ -109,30 +113,34 @@ class TermsFile:
     def __init__(self, dbfile, length: int) -> None:
         self._file = dbfile
         size = _FOOTER.unpack(dbfile.get(length - _FOOTER.size, _FOOTER.size))[0]
-        index = pickle.loads(dbfile.get(length - _FOOTER.size - size, size))
-        self._fields = {}
-        for name, (keys, offsets, bases, count) in index.items():
-            self._fields[name] = _Field(keys, np.frombuffer(offsets, dtype=np.int64).tolist(),
-                                        np.frombuffer(bases, dtype=np.int64).reshape(-1, 4).tolist(), count)
-        # Blocks follow one another: each ends where the next begins, the
-        # last where the index does.
-        written = sorted((f for f in self._fields.values() if f.offsets), key=lambda f: f.offsets[0])
-        for field, after in zip(written, written[1:] + [None]):
-            field.offsets.append(after.offsets[0] if after else length - _FOOTER.size - size)
+        self._index = pickle.loads(dbfile.get(length - _FOOTER.size - size, size))
+        self._fields: dict[str, Optional[_Field]] = {}
         self._cache: dict = {}
 
+    def _field(self, name: str) -> Optional["_Field"]:
+        """A field's index of blocks, unpickled when first asked for."""
+        if name not in self._fields:
+            packed = self._index.get(name)
+            if packed is None:
+                self._fields[name] = None
+            else:
+                keys, offsets, bases, count = pickle.loads(packed)
+                self._fields[name] = _Field(keys, np.frombuffer(offsets, dtype=np.int64).tolist(),
+                                            np.frombuffer(bases, dtype=np.int64).reshape(-1, 4).tolist(), count)
+        return self._fields[name]
+
     def fields(self) -> list[str]:
-        return list(self._fields)
+        return list(self._index)
 
     def close(self) -> None:
         self._file.close()
 
     def term_count(self, field: str) -> int:
-        f = self._fields.get(field)
+        f = self._field(field)
         return f.count if f else 0
 
     def info(self, field: str, term: bytes) -> Optional[TermInfo]:
-        f = self._fields.get(field)
+        f = self._field(field)
         if f is None or not f.keys:
             return None
         n = bisect_right(f.keys, term) - 1
@@ -146,7 +154,7 @@ class TermsFile:
 
     def items_from(self, field: str, prefix: bytes = b"") -> Iterator[tuple[bytes, TermInfo]]:
         """(term, info) of the field's terms from ``prefix`` on, in order."""
-        f = self._fields.get(field)
+        f = self._field(field)
         if f is None or not f.keys:
             return
         n = max(0, bisect_right(f.keys, prefix) - 1)
@@ -160,7 +168,7 @@ class TermsFile:
     def field_table(self, field: str) -> tuple[list, list]:
         """Every term of a field, and its columns as arrays in TermInfo's
         order (what a merge reads)."""
-        f = self._fields.get(field)
+        f = self._field(field)
         terms: list = []
         parts: list = []
         for n in range(len(f.keys) if f else 0):
@@ -176,7 +184,7 @@ class TermsFile:
         key = (field, n)
         found = self._cache.get(key)
         if found is None:
-            if len(self._cache) >= CACHED_BLOCKS * max(1, len(self._fields)):
+            if len(self._cache) >= CACHED_BLOCKS * max(1, len(self._index)):
                 self._cache.clear()
             data = self._file.get(f.offsets[n], f.offsets[n + 1] - f.offsets[n])
             found = self._cache[key] = _decode(data, f.bases[n])

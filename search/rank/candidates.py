@@ -14,7 +14,7 @@ from weakref import WeakKeyDictionary
 import numpy as np
 
 from .evaluate import SegmentMatches
-from .postings import field_owners, ordinals
+from .postings import term_hits
 
 #: Candidates are read back and re-ranked by evidence in windows of this
 #: many: every page that ends within the first window is cut from the same
@@ -65,15 +65,13 @@ def _paragraph_ids(reader):
     return _IDS[reader]
 
 
-def places(reader, docs: np.ndarray) -> list[tuple[str, int]]:
-    """(document, ordinal) of paragraphs of a segment: where they stand, the
-    last key of the order (read for the whole segment once it is open)."""
-    names, owner = field_owners(reader, "doc")
-    return [(names[n], k) for n, k in zip(owner[docs].tolist(), ordinals(reader)[docs].tolist())]
+def place(reader, doc: int) -> tuple[str, int]:
+    """(document, ordinal) of a paragraph, read from its id ("doc:ordinal")."""
+    name, _, ordinal = _paragraph_ids(reader)[doc].rpartition(":")
+    return name, int(ordinal)
 
 
 def headings(reader, docs: np.ndarray) -> list[bool]:
     """Whether each of the paragraphs is a bare heading (ranked after a
     substantive paragraph that holds as much)."""
-    names, owner = field_owners(reader, "kind")
-    return [names[n] == "heading" if n >= 0 else False for n in owner[docs].tolist()]
+    return np.isin(docs, term_hits(reader, "kind", "heading").ids).tolist()

@@ -17,7 +17,7 @@ where its ranking came from (``search explain`` shows the parts).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
 from ..models import Hit, StoredParagraph
@@ -34,8 +34,9 @@ class Ranked:
     evidence: Evidence
     stored: Optional[StoredParagraph]  # read back for the hits shown
     tier: int  # 0 for a query whose alternatives are not meant together
-    #: Where it stands, (document, ordinal): the last key of the order.
-    place: tuple = ("", 0)
+    #: Where it stands, (document, ordinal): the last key of the order,
+    #: read only where tier and relevance tie.
+    place: Optional[tuple] = None
     handle: object = None  # what the searcher reads it back with
 
     @property
@@ -58,14 +59,26 @@ def tier(evidence: Evidence, items: int, heading: bool) -> int:
     return level
 
 
-def order(compiled: Compiled, found: list[tuple[float, Evidence, tuple, bool, object]]) -> list[Ranked]:
-    """Candidates (BM25F, evidence, place, whether a heading, handle) in
-    final order."""
+def order(compiled: Compiled, found: list[tuple[float, Evidence, bool, object]], places) -> list[Ranked]:
+    """Candidates (BM25F, evidence, whether a heading, handle) in final
+    order; ``places(handles)`` tells where candidates stand, (document,
+    ordinal), which only candidates tied on tier and relevance need."""
     items = len(compiled.items)
-    ranked = [Ranked(bm25f, evidence, None, tier(evidence, items, heading) if compiled.tiered else 0, place, handle)
-              for bm25f, evidence, place, heading, handle in found]
-    ranked.sort(key=lambda r: (-r.tier, -r.relevance, r.place))
-    return ranked
+    ranked = [Ranked(bm25f, evidence, None, tier(evidence, items, heading) if compiled.tiered else 0, None, handle)
+              for bm25f, evidence, heading, handle in found]
+    ranked.sort(key=lambda r: (-r.tier, -r.relevance))
+    out, start = [], 0
+    while start < len(ranked):
+        end = start + 1
+        while end < len(ranked) and (ranked[end].tier, ranked[end].relevance) == (ranked[start].tier, ranked[start].relevance):
+            end += 1
+        tied = ranked[start:end]
+        if len(tied) > 1:
+            where = places([r.handle for r in tied])
+            tied = [replace(r, place=p) for p, r in sorted(zip(where, tied), key=lambda pr: pr[0])]
+        out += tied
+        start = end
+    return out
 
 
 def to_hit(rank: int, r: Ranked) -> Hit:

@@ -21,7 +21,7 @@ from ..index.documents import decode_spans, read_stored
 from ..index.store import READ_ERRORS, read_guarded
 from ..models import StoredParagraph
 from ..query.tree import Compiled, Everything, Filter
-from .candidates import best, headings, how_many, places
+from .candidates import best, headings, how_many, place
 from .evaluate import Query, evaluate
 from .evidence import Evidence, gather_segment, locate
 from .filters import values
@@ -98,11 +98,11 @@ class Searcher:
                 continue
             docs = part.docs[mine]
             evidence = gather_segment(list(compiled.items), query, n, docs)
-            where, heading = places(part.reader, docs), headings(part.reader, docs)
+            heading = headings(part.reader, docs)
             for k, (i, doc) in enumerate(zip(mine, docs.tolist())):
-                found.append((float(part.scores[i]), evidence.evidence(k, where=False), where[k], heading[k],
+                found.append((float(part.scores[i]), evidence.evidence(k, where=False), heading[k],
                               (part.reader, doc, evidence, k)))
-        ranked = order(compiled, found)
+        ranked = order(compiled, found, _places_of)
         page = ranked[offset:] if limit is None else ranked[offset:offset + limit]
         return total, [_read_back(r) for r in page]
 
@@ -217,6 +217,11 @@ class Searcher:
             return self._spellers[extra]
 
         return self._guarded(read)
+
+def _places_of(handles: list) -> list[tuple[str, int]]:
+    """(document, ordinal) of candidates, from their ids ("doc:ordinal")."""
+    return [place(reader, doc) for reader, doc, _, _ in handles]
+
 
 def _read_back(r: Ranked) -> Ranked:
     """A hit with its stored paragraph and its evidence in characters."""
