@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, Optional
 
 from .normalize import script_variants
 from ..lang import ABBREVIATIONS
@@ -96,17 +96,18 @@ def word_terms_at(word: str, lang: str) -> WordTerms:
     return WordTerms(len(positions), tuple(forms), tuple(lems), tuple(word[p.start:p.end].lower() for p in positions))
 
 
-def spans(text: str) -> list[tuple[int, int]]:
+def spans(text: str, found: Optional[list[str]] = None) -> list[tuple[int, int]]:
     """The character offsets of every position of ``text``, as
-    :func:`analyze` gives them, without looking up a lemma: the words are
-    found at once and each is located after the one before (only letters
-    can start one, and none stand between two words)."""
+    :func:`analyze` gives them, without looking up a lemma: the words
+    (``found``, the words uncut if they were found already) are located
+    one after another (only letters can start one,
+    and none stand between two words)."""
     out: list[tuple[int, int]] = []
     at = 0
-    for word in WORD.findall(text):
+    for word in WORD.findall(text) if found is None else found:
         start = text.find(word, at)
         at = start + len(word)
-        if len(word) > MAX_WORD or HYPHEN.search(word):
+        if len(word) > MAX_WORD or "-" in word or "\u2010" in word or "\u2011" in word:
             out.extend(_token_positions_spans(Token(word[:MAX_WORD], start, min(at, start + MAX_WORD))))
         else:
             out.append((start, at))

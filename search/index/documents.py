@@ -11,6 +11,7 @@ and ranking reads it from there.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Optional
 
 import numpy as np
 
@@ -27,23 +28,25 @@ _META = ("paragraph", "footnote", "footnotes", "citation")
 
 def to_fields(p: Paragraph) -> dict:
     """The stored fields of a paragraph (``text`` and ``lang`` are what the
-    segment writer analyses)."""
+    segment writer analyses; it adds ``spans``, :func:`encode_spans`)."""
     meta = {name: getattr(p, name) for name in _META if getattr(p, name)}
     return dict(id=p.id, source=p.source, doc=p.doc, lang=p.lang, kind=p.kind, part=p.part,
                 article=p.article, ordinal=p.ordinal, title=p.title, section=p.section,
-                article_title=p.article_title, text=p.text, meta=meta, spans=encode_spans(p.text),
+                article_title=p.article_title, text=p.text, meta=meta,
                 context=titles(p.article_title, p.section, p.lang))
 
 
-def encode_spans(text: str) -> bytes:
+def encode_spans(text: str, found: Optional[list[str]] = None) -> bytes:
     """The offsets of the text's positions as varints: each position's start
-    after the start before it, and its length."""
-    found = np.array(spans(text), dtype=np.int64).reshape(-1, 2)
-    if not len(found):
-        return b""
-    starts = found[:, 0]
-    gaps = np.diff(starts, prepend=0)
-    return encode_varints(np.column_stack((gaps, found[:, 1] - starts)).reshape(-1)).tobytes()
+    after the start before it, and its length (``found``: the text's words,
+    uncut, if they were found already)."""
+    values, before = [], 0
+    for start, end in spans(text, found):
+        values += (start - before, end - start)
+        before = start
+    if not values or max(values) < 0x80:  # every value one byte: the usual paragraph
+        return bytes(values)
+    return encode_varints(np.array(values, dtype=np.int64)).tobytes()
 
 
 class Spans:

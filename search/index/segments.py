@@ -23,9 +23,10 @@ from typing import Optional
 import numpy as np
 
 from ..analysis.analyze import ALT, word_terms_at
-from ..analysis.tokenize import words
+from ..analysis.tokenize import WORD, cut
 from .codec import (EXACT_LENGTH, ArrayCodec, Inverted, _ranges, exact_length_column, read_field,
                     write_postings, write_surfaces)
+from .documents import encode_spans
 
 #: The two positional fields, in the order a word's terms are kept.
 POSITIONAL = ("form", "lemma")
@@ -67,11 +68,14 @@ class SegmentBuilder:
         # numbers and paragraph numbers of its entries (no string a paragraph).
         self._attributes: dict[str, tuple[dict, dict, array, array]] = {}
         self._indexed = [name for name, f in self.schema.items() if f.indexed and name not in POSITIONAL]
+        self._written = list(self.schema.items())
 
     def add(self, fields: dict) -> int:
         """Add one paragraph (its stored fields, ``text`` and ``lang`` among
         them); the number of words it holds."""
-        found = words(fields["text"])
+        raw = WORD.findall(fields["text"])
+        found = cut(raw)
+        fields = {**fields, "spans": encode_spans(fields["text"], raw)}
         known = self._known.setdefault(fields["lang"], {})
         ids = list(map(known.get, found))
         if None in ids:
@@ -92,10 +96,12 @@ class SegmentBuilder:
                 docs.extend(array("i", [docnum]) * len(found))
                 lengths[name] = len(found)
         self.perdoc.start_doc(docnum)
-        for name, field in self.schema.items():
+        for name, field in self._written:
             value = fields.get(name)
+            stored = value if field.stored else None
             length = lengths.get(name, 0) if field.scorable else 0
-            self.perdoc.add_field(name, field, value if field.stored else None, length)
+            if stored is not None or length:
+                self.perdoc.add_field(name, field, stored, length)
             if field.column_type is not None and value is not None:
                 self.perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
         self.perdoc.finish_doc()

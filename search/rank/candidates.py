@@ -14,7 +14,7 @@ from weakref import WeakKeyDictionary
 import numpy as np
 
 from .evaluate import SegmentMatches
-from .postings import term_hits
+from .postings import member, term_hits
 
 #: Candidates are read back and re-ranked by evidence in windows of this
 #: many: every page that ends within the first window is cut from the same
@@ -74,4 +74,4 @@ def place(reader, doc: int) -> tuple[str, int]:
 def headings(reader, docs: np.ndarray) -> list[bool]:
     """Whether each of the paragraphs is a bare heading (ranked after a
     substantive paragraph that holds as much)."""
-    return np.isin(docs, term_hits(reader, "kind", "heading").ids).tolist()
+    return member(docs, term_hits(reader, "kind", "heading").ids).tolist()

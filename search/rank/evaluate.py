@@ -26,7 +26,7 @@ import numpy as np
 from ..query.tree import AllOf, AnyOf, Everything, Exclude, Filter, Items, Node, Phrase, Prefix, Term
 from . import bm25
 from .filters import Resolved, resolve
-from .postings import EMPTY, TermHits, lengths, live_docs, live_length, live_mask, term_hits
+from .postings import EMPTY, TermHits, lengths, live_docs, live_length, live_mask, member, term_hits
 
 NONE = np.zeros(0, dtype=np.int64)
 
@@ -200,7 +200,7 @@ class _Segment:
             return self.phrase(node)
         if kind is Exclude:
             positive = self.node(node.positive)
-            keep = ~np.isin(positive.docs, self.node(node.negative).docs, assume_unique=True)
+            keep = ~member(positive.docs, self.node(node.negative).docs)
             return Scored(positive.docs[keep], positive.scores[keep])
         if kind is Resolved:
             docs = live_docs(self.reader)
@@ -264,7 +264,7 @@ class _Segment:
             starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
             if not len(starts):
                 return EMPTY_SCORES
-        keep = np.isin(found.docs, np.unique(starts >> 32), assume_unique=True)
+        keep = member(found.docs, np.unique(starts >> 32))
         return Scored(found.docs[keep], found.scores[keep] * node.boost)
 
     def _position_keys(self, term: Term, docs: np.ndarray, shift: int) -> np.ndarray:

@@ -32,6 +32,7 @@ from ..analysis.analyze import LATER_PART, NOT_FIRST, NOT_WHOLE, StoredText
 from ..query.compile import title_lemmas
 from ..query.tree import Item, Slot
 from .evaluate import Query, expand
+from .postings import member
 
 #: Score added for query items that stand close together: PROXIMITY / gap.
 PROXIMITY = 4.0
@@ -287,7 +288,7 @@ def gather_segment(items: list[Item], query: Query, segment: int, docs: np.ndarr
             inside = np.zeros(n, dtype=bool)
             for lemma in titles:
                 hits = query.hits(segment, "context", lemma)
-                inside |= np.isin(docs, hits.ids, assume_unique=True)
+                inside |= member(docs, hits.ids)
             structure[:, k] = inside & without & ~held
             how[structure[:, k]] |= _BIT["structure"]
     if parts:

@@ -17,7 +17,7 @@ where its ranking came from (``search explain`` shows the parts).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Optional
 
 from ..models import Hit, StoredParagraph
@@ -64,19 +64,20 @@ def order(compiled: Compiled, found: list[tuple[float, Evidence, bool, object]],
     order; ``places(handles)`` tells where candidates stand, (document,
     ordinal), which only candidates tied on tier and relevance need."""
     items = len(compiled.items)
-    ranked = [Ranked(bm25f, evidence, None, tier(evidence, items, heading) if compiled.tiered else 0, None, handle)
-              for bm25f, evidence, heading, handle in found]
-    ranked.sort(key=lambda r: (-r.tier, -r.relevance))
+    keyed = []
+    for bm25f, evidence, heading, handle in found:
+        level = tier(evidence, items, heading) if compiled.tiered else 0
+        keyed.append((-level, -(bm25f + evidence.proximity), bm25f, evidence, handle))
+    keyed.sort(key=lambda k: k[:2])
     out, start = [], 0
-    while start < len(ranked):
+    while start < len(keyed):
         end = start + 1
-        while end < len(ranked) and (ranked[end].tier, ranked[end].relevance) == (ranked[start].tier, ranked[start].relevance):
+        while end < len(keyed) and keyed[end][:2] == keyed[start][:2]:
             end += 1
-        tied = ranked[start:end]
-        if len(tied) > 1:
-            where = places([r.handle for r in tied])
-            tied = [replace(r, place=p) for p, r in sorted(zip(where, tied), key=lambda pr: pr[0])]
-        out += tied
+        run = keyed[start:end]
+        where = places([k[4] for k in run]) if len(run) > 1 else [None]
+        for place, (level, _, bm25f, evidence, handle) in sorted(zip(where, run), key=lambda pr: pr[0] or ()):
+            out.append(Ranked(bm25f, evidence, None, -level, place, handle))
         start = end
     return out
 

@@ -22,6 +22,16 @@ from ..index.codec import EXACT_LENGTH, _ranges, exact_length_column, read_field
 _CACHE: "WeakKeyDictionary[object, dict]" = WeakKeyDictionary()
 
 
+def member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """Which of ``values`` are in ``sorted_set`` (sorted): np.isin for the
+    sorted arrays postings are, a bisection each."""
+    if not len(sorted_set):
+        return np.zeros(len(values), dtype=bool)
+    at = np.searchsorted(sorted_set, values)
+    at[at == len(sorted_set)] = 0
+    return sorted_set[at] == values
+
+
 def _cached(reader, key, make):
     cache = _CACHE.setdefault(reader, {})
     if key not in cache:

@@ -9,6 +9,7 @@ fields: candidates are ranked from the postings alone.
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import Iterator, Optional
@@ -41,6 +42,7 @@ class Searcher:
         self._ix = None
         self._generation = None
         self._searcher = None
+        self._seen = None  # what _signature said when the searcher was last found current
         self._spellers: dict = {}  # by extra words, for the open searcher
         self._lock = threading.Lock()
 
@@ -56,6 +58,13 @@ class Searcher:
         self._searcher = self._ix = None
 
     def _current(self):
+        # Nothing was committed or swapped in since the last look: the
+        # marker and the generation's folder are as they were (two stats,
+        # where the checks below read the marker and list the folder).
+        seen = _signature(self._path, self._generation)
+        if seen is not None and seen == self._seen and self._searcher is not None:
+            return self._searcher
+        self._seen = None
         # A rebuild swaps in another generation: open that one.
         if self._ix is None or store.live_generation(self._path) != self._generation:
             self._close()
@@ -72,6 +81,7 @@ class Searcher:
             # the generation it is opening.
             self._searcher = self._ix.searcher()
             self._spellers = {}
+        self._seen = _signature(self._path, self._generation)
         return self._searcher
 
     def _guarded(self, read, *args):
@@ -217,6 +227,18 @@ class Searcher:
             return self._spellers[extra]
 
         return self._guarded(read)
+
+def _signature(path, generation) -> Optional[tuple]:
+    """What changes when a build commits or swaps generations: the marker
+    file (replaced by a rebuild) and the live generation's folder (a commit
+    adds a table of contents to it)."""
+    try:
+        marker = os.stat(os.path.join(path, store.MARKER))
+        folder = os.stat(generation) if generation is not None else None
+    except OSError:
+        return None
+    return marker.st_ino, marker.st_mtime_ns, folder and folder.st_mtime_ns
+
 
 def _places_of(handles: list) -> list[tuple[str, int]]:
     """(document, ordinal) of candidates, from their ids ("doc:ordinal")."""

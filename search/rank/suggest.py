@@ -27,10 +27,11 @@ def suggestions(searcher, tree: ast.Node, source: str, expander: Expander) -> tu
         word = fold_word(word)
         if word not in known:
             slot = word_slot(word, exact=False)
-            lemmas = set(slot.lemmas)
-            for alternative in expander.alternatives([slot]):
-                lemmas.update(*alternative.slots)
-            known[word] = searcher.holds("form", slot.forms) or searcher.holds("lemma", lemmas)
+            # Its own forms and lemmas first: its equivalents are looked up
+            # only for a word the index lacks.
+            known[word] = (searcher.holds("form", slot.forms) or searcher.holds("lemma", slot.lemmas)
+                           or searcher.holds("lemma", {lemma for alternative in expander.alternatives([slot])
+                                                       for lemmas in alternative.slots for lemma in lemmas}))
         return known[word]
 
     if all(has_hits(w) for w in words):
