@@ -275,8 +275,8 @@ class Engine:
 
         _at_least(1, top=top)
         _, compiled = self._compile(term, exact, phrase=True)
-        found = self._get_searcher().occurrence_forms(compiled, filters=_filters(lang, doc, part))
-        return stats(term, found, top=top)
+        return self._get_searcher().occurrence_forms(compiled, lambda found: stats(term, found, top=top),
+                                                     filters=_filters(lang, doc, part))
 
     def terms(self, *, top: int = 20, lang: Optional[str] = None, doc: Optional[str] = None,
               part: Optional[str] = None, stop_words: bool = False) -> list[tuple[str, int]]:

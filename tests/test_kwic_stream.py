@@ -53,3 +53,21 @@ def test_streamed_pieces_are_the_whole_rendering(engine, monkeypatch, fmt):
                                        ("csv", "left,form,right,citation,doc,id,start,end")])
 def test_nothing_found_renders_as_before(fmt, empty):
     assert "\n".join(kwic_pieces(iter([]), fmt, 40)) == empty == render_kwic([], fmt, 40)
+
+
+@pytest.mark.parametrize("rebuild", [False, True], ids=["update", "rebuild"])
+def test_a_stream_reads_on_while_the_index_changes_under_it(tmp_path, sources_copy, rebuild):
+    # A server's kwic stream and another request's refresh share one
+    # searcher: the one an update replaces must stay open for the stream.
+    from search import Engine
+
+    ix = tmp_path / "ix"
+    Engine.open(ix).index([sources_copy])
+    with Engine.open(ix) as engine:
+        whole = engine.concordance("група")
+        stream = engine.iter_concordance("група")
+        first = [next(stream) for _ in range(3)]
+        (sources_copy / "more.txt").write_text("Нова група слів.\n", encoding="utf-8")
+        Engine.open(ix).index([sources_copy], rebuild=rebuild)
+        assert len(engine.concordance("група")) == len(whole) + 1  # the new generation or segment is read
+        assert first + list(stream) == whole  # the stream ends on the one it began on

@@ -45,6 +45,11 @@ class Searcher:
         self._seen = None  # what _signature said when the searcher was last found current
         self._spellers: dict = {}  # by extra words, for the open searcher
         self._lock = threading.Lock()
+        # A kwic stream reads its searcher's paragraphs long after it was
+        # chosen: a searcher an update replaced stays open until the last
+        # stream reading it ends.
+        self._streams: dict[int, int] = {}  # id(searcher) -> streams reading it
+        self._retired: dict[int, object] = {}
 
     def close(self) -> None:
         with self._lock:
@@ -52,7 +57,7 @@ class Searcher:
 
     def _close(self) -> None:
         if self._searcher is not None:
-            self._searcher.close()
+            self._retire(self._searcher)
         if self._ix is not None:
             self._ix.close()
         self._searcher = self._ix = None
@@ -74,7 +79,7 @@ class Searcher:
         # old generation's segments to the new ones, so a merged-away segment
         # would be searched twice.
         if self._searcher is not None and not self._searcher.up_to_date():
-            self._searcher.close()
+            self._retire(self._searcher)
             self._searcher = None
         if self._searcher is None:
             # Whoosh itself retries when a commit elsewhere deletes a file of
@@ -83,6 +88,23 @@ class Searcher:
             self._spellers = {}
         self._seen = _signature(self._path, self._generation)
         return self._searcher
+
+    def _retire(self, searcher) -> None:
+        """Close a searcher no longer current, or leave that to the last
+        stream still reading it."""
+        if self._streams.get(id(searcher)):
+            self._retired[id(searcher)] = searcher
+        else:
+            searcher.close()
+
+    def _end_stream(self, searcher) -> None:
+        with self._lock:
+            key = id(searcher)
+            self._streams[key] -= 1
+            if not self._streams[key]:
+                del self._streams[key]
+                if key in self._retired:
+                    self._retired.pop(key).close()
 
     def _guarded(self, read, *args):
         with self._lock:
@@ -126,25 +148,35 @@ class Searcher:
                  notes: Optional[list[str]] = None) -> Iterator[tuple[StoredParagraph, Evidence]]:
         """Every matching paragraph in document order, with its evidence;
         each is read back as it is reached, so the first come at once."""
-        found = self._guarded(self._matching, compiled, filters, notes)
-        for evidence, k, reader, doc in found:
-            stored = self._guarded(lambda: read_stored(reader.stored_fields(doc)))
-            yield stored, locate(evidence.evidence(k, proximity=False), decode_spans(stored.spans))
+        searcher, found = self._guarded(self._matching, compiled, filters, notes)
+        try:
+            for evidence, k, reader, doc in found:
+                stored = self._guarded(lambda: read_stored(reader.stored_fields(doc)))
+                yield stored, locate(evidence.evidence(k, proximity=False), decode_spans(stored.spans))
+        finally:
+            self._end_stream(searcher)
 
-    def _matching(self, compiled: Compiled, filters, notes) -> list:
-        return self._in_document_order(compiled, filters, notes, lambda part, evidence: [
+    def _matching(self, compiled: Compiled, filters, notes) -> tuple[object, list]:
+        found = self._in_document_order(compiled, filters, notes, lambda part, evidence: [
             (evidence, k, part.reader, doc) for k, doc in enumerate(part.docs.tolist())])
+        searcher = self._searcher
+        self._streams[id(searcher)] = self._streams.get(id(searcher), 0) + 1
+        return searcher, found
 
-    def occurrence_forms(self, compiled: Compiled, *, filters: tuple[Filter, ...] = (),
-                         notes: Optional[list[str]] = None) -> list[tuple]:
-        """(doc, part, article, lang, title(), forms) of every matching
-        paragraph with occurrences, in document order; ``forms`` is the
-        lower-case text of each occurrence, read from the index's position
-        texts (a paragraph is read back only for occurrences of several
-        words)."""
-        found = self._guarded(self._in_document_order, compiled, filters, notes,
-                              lambda part, evidence: _segment_forms(part.reader, part.docs, evidence))
-        return [row for row in found if row is not None]
+    def occurrence_forms(self, compiled: Compiled, count, *, filters: tuple[Filter, ...] = (),
+                         notes: Optional[list[str]] = None):
+        """``count(rows)``, rows the (doc, part, article, lang, title(),
+        forms) of every matching paragraph with occurrences, in document
+        order; ``forms`` is the lower-case text of each occurrence, read
+        from the index's position texts (a paragraph is read back only for
+        occurrences of several words).  ``count`` runs while the searcher
+        is held, since ``title()`` reads from it."""
+        def read():
+            found = self._in_document_order(compiled, filters, notes, lambda part, evidence: _segment_forms(
+                part.reader, part.docs, evidence))
+            return count(row for row in found if row is not None)
+
+        return self._guarded(read)
 
     def _in_document_order(self, compiled: Compiled, filters, notes, rows) -> list:
         """``rows(part, evidence)`` of every segment's matches (a row a
