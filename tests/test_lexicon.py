@@ -336,3 +336,48 @@ def test_the_data_files_ship_with_the_package():
 
 def test_a_language_the_lexicon_does_not_pair_gets_nothing():
     assert equivalents("court", "en") == () and phrase_equivalents(["court"], "en") == ()
+
+
+# -- the analysed lists kept on disk -------------------------------------------
+
+def _tables(lexicon: Lexicon):
+    lexicon._load()
+    return dict(lexicon._words), dict(lexicon._phrases)
+
+
+def test_analysed_lists_come_back_from_the_cache_as_they_were_built(tmp_path, monkeypatch):
+    monkeypatch.setenv("SEARCH_CACHE", str(tmp_path / "cache"))
+    built = _tables(Lexicon())
+    [kept] = (tmp_path / "cache").glob("lexicon-*.pickle")
+    from search.analysis import cache
+
+    monkeypatch.setattr(cache, "_write", lambda *a: pytest.fail("a cached table was analysed again"))
+    again = Lexicon()
+    assert _tables(again) == built
+    assert [e.lemma for e in again.equivalents("видача", "uk")] == [e.lemma for e in Lexicon(cognates=True)
+                                                                       .equivalents("видача", "uk")]
+    assert kept.stat().st_size > 100_000
+
+
+def test_a_damaged_or_unwritable_cache_is_not_used(tmp_path, monkeypatch):
+    monkeypatch.setenv("SEARCH_CACHE", str(tmp_path / "cache"))
+    built = _tables(Lexicon())
+    [kept] = (tmp_path / "cache").glob("lexicon-*.pickle")
+    kept.write_bytes(b"\x80\x05 not a pickle")
+    assert _tables(Lexicon()) == built
+    assert kept.stat().st_size > 100_000  # written again, whole
+    blocked = tmp_path / "file"
+    blocked.write_text("a file, not a folder")
+    monkeypatch.setenv("SEARCH_CACHE", str(blocked / "cache"))
+    assert _tables(Lexicon()) == built
+    assert blocked.read_text() == "a file, not a folder"
+
+
+def test_a_changed_list_is_analysed_afresh(tmp_path, monkeypatch):
+    monkeypatch.setenv("SEARCH_CACHE", str(tmp_path / "cache"))
+    mine = tmp_path / "mine.tsv"
+    mine.write_text("видача\tвыдача\n", encoding="utf-8")
+    assert [e.lemma for e in Lexicon(files=[mine], cognates=False).equivalents("видача", "uk")] == ["выдача"]
+    mine.write_text("видача\tэкстрадиция\n", encoding="utf-8")
+    assert [e.lemma for e in Lexicon(files=[mine], cognates=False).equivalents("видача", "uk")] == ["экстрадиция"]
+    assert len(list((tmp_path / "cache").glob("lexicon-*.pickle"))) == 2

@@ -179,3 +179,15 @@ def test_docstring_examples_run(monkeypatch):
 
     monkeypatch.delenv(ENV, raising=False)
     assert doctest.testmod(search.analysis.synonyms).failed == 0
+
+
+def test_analysed_tables_come_back_from_the_cache_and_expand_as_they_were_built(tmp_path, monkeypatch):
+    from search.analysis import cache
+    from search.analysis.synonyms import Synonyms, shipped_rules
+
+    monkeypatch.setenv("SEARCH_CACHE", str(tmp_path))
+    query = [{"екстрадиція"}]
+    built = Synonyms(shipped_rules("uk")).expand(query)
+    assert built and len(list(tmp_path.glob("synonyms-*.pickle"))) == 1
+    monkeypatch.setattr(cache, "_write", lambda *a: pytest.fail("a cached table was analysed again"))
+    assert Synonyms(shipped_rules("uk")).expand(query) == built

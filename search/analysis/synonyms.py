@@ -60,6 +60,7 @@ expansions are cached.  One object serves all threads.
 from __future__ import annotations
 
 import os
+import pickle
 import re
 import threading
 from dataclasses import dataclass
@@ -70,6 +71,7 @@ from typing import Collection, Iterable, Optional, Sequence
 
 from ..errors import SynonymsError
 from ..lang import LANGS, STOP_WORDS
+from .cache import cached
 from .morph import lemmas, query_analysis
 from .normalize import fold_script, fold_word
 from .tokenize import tokenize
@@ -317,7 +319,8 @@ class Synonyms:
     def _compiled(self) -> _Index:
         with self._lock:
             if self._index is None:
-                self._index = _compile(self.rules)
+                rules = list(self.rules)
+                self._index = cached("synonyms", [pickle.dumps(rules)], lambda: _compile(rules))
             return self._index
 
 

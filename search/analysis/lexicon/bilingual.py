@@ -10,6 +10,7 @@ from importlib.abc import Traversable
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from ..cache import cached
 from ..morph import lemmas
 from ..normalize import fold_word
 from ..tokenize import tokenize
@@ -99,9 +100,15 @@ class Lexicon:
             return
         with self._lock:
             if not self._loaded:
-                for path, source in self._files:
-                    self._add_pairs(read_pairs(path), COLUMNS, source)
+                lists = [source.encode() + b"\0" + path.read_bytes() for path, source in self._files]
+                self._words, self._phrases = cached("lexicon", lists, self._analyse)
                 self._loaded = True
+
+    def _analyse(self) -> tuple[dict, dict]:
+        """The tables of the curated lists, each entry's words analysed."""
+        for path, source in self._files:
+            self._add_pairs(read_pairs(path), COLUMNS, source)
+        return self._words, self._phrases
 
     def load_tsv(self, path: Path) -> int:
         """Add a user's list in the curated list's format; the pairs read."""
