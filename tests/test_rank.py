@@ -115,6 +115,17 @@ def test_pages_follow_one_another(engine, query):
     assert [h.rank for h in pages[1]] == list(range(11, 21))
 
 
+@pytest.mark.parametrize("query", ["держава", "злочин*", "протокол", "держава OR протокол"])
+def test_pages_past_the_ranked_window_follow_one_another_and_scores_keep_falling(engine, query):
+    whole = engine.search(query, limit=1000)
+    assert whole.total > 100 and len(whole.hits) == whole.total
+    pages = [h for o in range(0, whole.total, 20) for h in engine.search(query, limit=20, offset=o).hits]
+    assert [h.id for h in pages] == [h.id for h in whole.hits]
+    assert len({h.id for h in pages}) == whole.total
+    scores = [h.score for h in whole.hits]
+    assert all(a >= b for a, b in zip(scores, scores[1:]))
+
+
 # -- snippets ------------------------------------------------------------------
 
 def test_spans_merge_and_become_matches():

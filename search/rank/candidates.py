@@ -16,17 +16,21 @@ import numpy as np
 from .evaluate import SegmentMatches
 from .postings import member, term_hits
 
-#: Candidates are read back and re-ranked by evidence in windows of this
-#: many: every page that ends within the first window is cut from the same
-#: order, so pages follow one another without repeats or gaps (a window of
-#: 50 for 10 hits and 100 for 20 made page 2 disagree with page 1).
+#: The best this many matches, whatever page is asked for, are ranked by
+#: evidence; those after them keep the order they were chosen in (items
+#: held, then score).  One fixed window cuts every page from the same order:
+#: windows that grew with the page made page 6 repeat hits of page 5.
 WINDOW = 100
 
 
-def how_many(limit: Optional[int], offset: int = 0) -> Optional[int]:
-    """Candidates for a page ending at ``offset + limit`` (None: all): the
-    windows that hold it."""
-    return None if limit is None else -(-(offset + limit) // WINDOW) * WINDOW
+def first_phase(parts: list[SegmentMatches], limit: Optional[int]) -> list[tuple[SegmentMatches, int]]:
+    """The ``limit`` best matches (all with None) in the order they are
+    chosen in: items held, then score, then paragraph id; the first
+    :data:`WINDOW` of them are the ones :func:`best` chooses."""
+    chosen = best(parts, limit)
+    held = {id(part): part.items_held() for part in parts}
+    return sorted(chosen, key=lambda pi: (-int(held[id(pi[0])][pi[1]]), -float(pi[0].scores[pi[1]]),
+                                          _paragraph_ids(pi[0].reader)[int(pi[0].docs[pi[1]])]))
 
 
 def best(parts: list[SegmentMatches], limit: Optional[int]) -> list[tuple[SegmentMatches, int]]:

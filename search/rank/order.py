@@ -59,6 +59,14 @@ def tier(evidence: Evidence, items: int, heading: bool) -> int:
     return level
 
 
+def floor(held: int, items: int) -> int:
+    """The lowest tier of a paragraph holding ``held`` items: the tier of
+    the matches after the window ranked by evidence, which keep the order
+    they were chosen in (items held, then BM25F) and so score below every
+    paragraph of the window holding as many."""
+    return held * 4 * (items + 1) ** 4
+
+
 def order(compiled: Compiled, found: list[tuple[float, Evidence, bool, object]], places) -> list[Ranked]:
     """Candidates (BM25F, evidence, whether a heading, handle) in final
     order; ``places(handles)`` tells where candidates stand, (document,

@@ -22,11 +22,11 @@ from ..index.documents import decode_spans, read_stored
 from ..index.store import READ_ERRORS, read_guarded
 from ..models import StoredParagraph
 from ..query.tree import Compiled, Everything, Filter
-from .candidates import best, headings, how_many, place
+from .candidates import WINDOW, best, first_phase, headings, place
 from .evaluate import Query, evaluate
 from .evidence import Evidence, gather_segment, locate
 from .filters import values
-from .order import Ranked, order
+from .order import Ranked, floor, order
 from .postings import field_owners, place_keys, vocabulary
 
 #: Places of every paragraph, by open index reader.
@@ -122,7 +122,16 @@ class Searcher:
         query = Query(searcher)
         parts = evaluate(searcher, compiled.tree, filters, notes, query)
         total = sum(len(part) for part in parts)
-        chosen = best(parts, how_many(limit, offset))
+        chosen = best(parts, WINDOW)
+        ranked = order(compiled, self._graded(compiled, query, parts, chosen), _places_of)
+        end = None if limit is None else offset + limit
+        if end is None or end > WINDOW:
+            ranked += self._after_window(compiled, query, parts, end)
+        return total, [_read_back(r) for r in ranked[offset:end]]
+
+    @staticmethod
+    def _graded(compiled: Compiled, query: Query, parts, chosen) -> list:
+        """(BM25F, evidence, whether a heading, handle) of the chosen."""
         found = []
         for n, part in enumerate(parts):
             mine = sorted(i for p, i in chosen if p is part)
@@ -134,9 +143,30 @@ class Searcher:
             for k, (i, doc) in enumerate(zip(mine, docs.tolist())):
                 found.append((float(part.scores[i]), evidence.evidence(k, where=False), heading[k],
                               (part.reader, doc, evidence, k)))
-        ranked = order(compiled, found, _places_of)
-        page = ranked[offset:] if limit is None else ranked[offset:offset + limit]
-        return total, [_read_back(r) for r in page]
+        return found
+
+    @staticmethod
+    def _after_window(compiled: Compiled, query: Query, parts, end: Optional[int]) -> list[Ranked]:
+        """The matches after the window up to ``end`` (all with None), in
+        the order they are chosen in, each scored at the lowest tier of the
+        items it holds and by its BM25F alone, so scores keep falling."""
+        after = first_phase(parts, end)[WINDOW:]
+        items = len(compiled.items)
+        evidence = {}
+        for n, part in enumerate(parts):
+            mine = sorted(i for p, i in after if p is part)
+            if mine:
+                evidence[id(part)] = ({i: k for k, i in enumerate(mine)},
+                                      gather_segment(list(compiled.items), query, n, part.docs[mine]))
+        out = []
+        for part, i in after:
+            index, found = evidence[id(part)]
+            k = index[i]
+            held = int(part.items_held()[i])
+            out.append(Ranked(float(part.scores[i]), found.evidence(k, proximity=False, where=False), None,
+                              floor(held, items) if compiled.tiered else 0, None,
+                              (part.reader, int(part.docs[i]), found, k, False)))
+        return out
 
     def _places(self, searcher) -> list[np.ndarray]:
         reader = searcher.reader()
@@ -274,14 +304,15 @@ def _signature(path, generation) -> Optional[tuple]:
 
 def _places_of(handles: list) -> list[tuple[str, int]]:
     """(document, ordinal) of candidates, from their ids ("doc:ordinal")."""
-    return [place(reader, doc) for reader, doc, _, _ in handles]
+    return [place(reader, doc) for reader, doc, *_ in handles]
 
 
 def _read_back(r: Ranked) -> Ranked:
     """A hit with its stored paragraph and its evidence in characters."""
-    reader, doc, evidence, k = r.handle
+    reader, doc, evidence, k, *proximity = r.handle
     stored = read_stored(reader.stored_fields(doc))
-    return Ranked(r.bm25f, locate(evidence.evidence(k), decode_spans(stored.spans)), stored, r.tier, r.place)
+    found = evidence.evidence(k, proximity=not proximity or proximity[0])
+    return Ranked(r.bm25f, locate(found, decode_spans(stored.spans)), stored, r.tier, r.place)
 
 
 def _segment_forms(reader, docs: np.ndarray, evidence) -> list:
