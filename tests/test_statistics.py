@@ -72,3 +72,32 @@ def test_a_short_kept_list_is_counted_again(bundled_index, engine, monkeypatch, 
     finally:
         monkeypatch.setattr(statistics, "KEPT", 20_000)
         statistics.write(generation, ix)
+
+
+def test_a_commit_counts_only_the_segments_it_wrote_or_deleted_from(tmp_path, sources_copy, monkeypatch):
+    from search.index import build
+
+    monkeypatch.setattr(build, "MAX_DELETED", 1.0)  # replaced paragraphs stay, deleted
+    counted_segments = []
+    real = statistics.segment_counts
+    monkeypatch.setattr(statistics, "segment_counts",
+                        lambda reader, allowed=None: counted_segments.append(reader.segment().segment_id())
+                        or real(reader, allowed))
+    with Engine.open(tmp_path / "ix") as eng:
+        eng.index([sources_copy], workers=1)
+        first = set(counted_segments)
+        counted_segments.clear()
+        (sources_copy / "extra.md").write_text("Нова група.\n\nЩе одна група.\n", encoding="utf-8")
+        eng.index([sources_copy], workers=1)
+        assert len(counted_segments) == 1 and counted_segments[0] not in first  # the new segment alone
+        counted_segments.clear()
+        extra = sources_copy / "extra.md"
+        extra.write_text("Нова група.\n\nЗовсім інша група.\n", encoding="utf-8")
+        eng.index([sources_copy], workers=1)
+        assert first.isdisjoint(counted_segments)  # the first segment was not touched
+        assert eng.terms(top=200, stop_words=True) == ordered(counted(tmp_path / "ix"), 200)
+    generation = store.live_generation(tmp_path / "ix")
+    with store.open_index(tmp_path / "ix").reader() as reader:
+        live = {sub.segment().segment_id() for sub, _ in reader.leaf_readers()}
+    kept = [f.name.split(".")[0] for f in generation.glob("*.counts")]
+    assert sorted(kept) == sorted(live)  # one file a live segment, none of segments gone

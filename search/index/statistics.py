@@ -9,11 +9,19 @@ of all together) beside the index (``statistics.json`` in the generation's
 folder), with the table of contents they were counted on; a query reads
 that list, and counts afresh only for filters of documents or instruments,
 or when the list is stale.
+
+A segment never changes but for the paragraphs an update marks deleted, so
+each segment's counts are kept too, in a file Whoosh names as the
+segment's own (``MAIN_<id>.<deleted>.counts``, removed with the segment):
+a commit counts only the segments it wrote and those it marked paragraphs
+deleted in, and adds up the rest as kept.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import pickle
 from pathlib import Path
 from typing import Optional
 
@@ -53,23 +61,53 @@ def segment_counts(reader, allowed: Optional[np.ndarray] = None) -> dict[str, di
     return out
 
 
-def count(readers: list, allowed: Optional[list] = None) -> dict[str, list[tuple[str, int]]]:
+def count(readers: list, allowed: Optional[list] = None, counts=segment_counts) -> dict[str, list[tuple[str, int]]]:
     """{language, and "" for all: [(lemma, occurrences)], most frequent
-    first (ties by lemma)} over the live paragraphs of the segments."""
+    first (ties by lemma)} over the live paragraphs of the segments;
+    ``counts(reader, allowed)`` counts one segment."""
     totals: dict[str, dict[bytes, int]] = {"": {}}
     for n, reader in enumerate(readers):
-        for lang, counts in segment_counts(reader, allowed[n] if allowed else None).items():
+        for lang, found in counts(reader, allowed[n] if allowed else None).items():
             for table in (totals.setdefault(lang, {}), totals[""]):
-                for lemma, k in counts.items():
+                for lemma, k in found.items():
                     table[lemma] = table.get(lemma, 0) + k
     return {lang: sorted(((t.decode("utf-8"), k) for t, k in table.items()), key=lambda tk: (-tk[1], tk[0]))
             for lang, table in totals.items()}
 
 
+def _kept_name(reader) -> str:
+    segment = reader.segment()
+    return f"{segment.segment_id()}.{segment.deleted_count()}.counts"
+
+
+def _kept_counts(folder: Path, reader) -> dict[str, dict[bytes, int]]:
+    """A segment's counts as kept beside it, counted and kept if they are
+    not (a segment's deleted paragraphs only ever grow in number, so the
+    number names the counts)."""
+    path = folder / _kept_name(reader)
+    try:
+        with open(path, "rb") as fh:
+            return pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+        pass
+    found = segment_counts(reader)
+    tmp = folder / f".{path.name}.tmp"
+    with open(tmp, "wb") as fh:
+        pickle.dump(found, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+    return found
+
+
 def write(folder: Path, ix) -> None:
     """Count the index's lemmas and write the most frequent beside it."""
     with ix.reader() as reader:
-        found = count([sub for sub, _ in reader.leaf_readers()])
+        readers = [sub for sub, _ in reader.leaf_readers()]
+        found = count(readers, counts=lambda sub, _: _kept_counts(folder, sub))
+        live = {_kept_name(sub) for sub in readers}
+    segments = {name.split(".")[0] for name in live}
+    for stale in folder.glob("*.counts"):  # a live segment's counts before its latest deletions
+        if stale.name not in live and stale.name.split(".")[0] in segments:
+            stale.unlink(missing_ok=True)
     data = {"toc": ix.latest_generation(), "kept": KEPT, "lemmas": {lang: pairs[:KEPT] for lang, pairs in found.items()}}
     target = folder / FILE
     tmp = folder / f".{FILE}.tmp"
