@@ -263,7 +263,10 @@ def index(sources, index_path, rebuild, add, workers, memory_mb, quiet, text_fie
 @filter_options
 @expansion_options
 @click.option("--tag", default="search", show_default=True, help="Run tag of the trec format.")
-def batch(file, index_path, out, fmt, limit, lang, doc, part, exact, translate, synonyms, lexicon, tag):
+@click.option("--workers", "-j", type=click.IntRange(1, 64), default=None,
+              help="Processes that search at once, for 64 queries or more (default: $SEARCH_WORKERS or the "
+                   "cores, at most 4).")
+def batch(file, index_path, out, fmt, limit, lang, doc, part, exact, translate, synonyms, lexicon, tag, workers):
     """Run every query of FILE (or - for stdin): one per line, or id<TAB>query.
 
     Blank lines and lines starting with # are skipped.  A malformed query is
@@ -276,7 +279,7 @@ def batch(file, index_path, out, fmt, limit, lang, doc, part, exact, translate, 
       printf 'q1\\tзлочинна група\\n' | search batch - --format csv
     """
     from .batch import read_batch
-    from .engine import Engine
+    from .engine import Engine, default_workers
     from .render import BatchWriter
 
     from .ingest.read import decode
@@ -288,7 +291,7 @@ def batch(file, index_path, out, fmt, limit, lang, doc, part, exact, translate, 
         if index_path is None:
             _keep_default_index_current(engine)
         results = engine.batch(queries, limit=limit, lang=lang, doc=doc, part=part, exact=exact,
-                               **_expansion(translate, synonyms, lexicon))
+                               workers=workers or default_workers(), **_expansion(translate, synonyms, lexicon))
         with click.progressbar(results, length=len(queries), file=sys.stderr,
                                label="queries") if sys.stderr.isatty() else _nullcontext(results) as bar:
             for result in bar:

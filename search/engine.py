@@ -36,6 +36,11 @@ def default_workers() -> int:
     return int(from_env) if from_env.isdigit() and int(from_env) > 0 else min(4, os.cpu_count() or 1)
 
 
+#: Queries below which a batch is searched in one process: starting the
+#: others would cost more than they save.
+PARALLEL_BATCH = 64
+
+
 def default_sources() -> list[Path]:
     return [Path(os.environ.get(SOURCES_ENV) or "sources")]
 
@@ -197,25 +202,39 @@ class Engine:
     def batch(self, queries: Iterable, *, limit: int = 10, lang: Optional[str] = None,
               doc: Optional[str] = None, part: Optional[str] = None, exact: bool = False,
               translate: bool = True, synonyms: Optional[Sequence[os.PathLike | str]] = None,
-              lexicon: Optional[Sequence[os.PathLike | str]] = None) -> Iterable["BatchResult"]:
-        """Run many queries with one searcher, yielding one result each.
+              lexicon: Optional[Sequence[os.PathLike | str]] = None, workers: int = 1
+              ) -> Iterable["BatchResult"]:
+        """Run many queries, yielding one result each, in order.
 
         ``queries`` holds strings, ``(id, query)`` pairs or BatchQuery
         objects.  A malformed query yields a result with ``error`` set; the
-        batch goes on.
+        batch goes on.  With ``workers`` above 1 and at least
+        :data:`PARALLEL_BATCH` queries, that many processes search at once,
+        each with a searcher of its own.
         """
-        from .batch import BatchResult, as_queries
+        from .batch import as_queries
 
         _check_page(limit, 0)
         _filters(lang, doc, part)  # a bad argument fails the batch, not each query
-        for item in as_queries(queries):
-            try:
-                results = self.search(item.query, limit=limit, lang=lang, doc=doc, part=part, exact=exact,
-                                      translate=translate, synonyms=synonyms, lexicon=lexicon)
-            except QuerySyntaxError as exc:
-                yield BatchResult(item.id, item.query, error=str(exc))
-            else:
-                yield BatchResult(item.id, item.query, results)
+        options = dict(limit=limit, lang=lang, doc=doc, part=part, exact=exact, translate=translate,
+                       synonyms=synonyms, lexicon=lexicon)
+        items = as_queries(queries)
+        if workers <= 1 or len(items) < PARALLEL_BATCH:
+            for item in items:
+                yield self._batch_one(item, options)
+            return
+        # The first query runs here: a missing index or a bad synonym file
+        # fails the batch before any process starts.
+        yield self._batch_one(items[0], options)
+        yield from _parallel_batch(self.path, items[1:], options, workers)
+
+    def _batch_one(self, item, options: dict) -> "BatchResult":
+        from .batch import BatchResult
+
+        try:
+            return BatchResult(item.id, item.query, self.search(item.query, **options))
+        except QuerySyntaxError as exc:
+            return BatchResult(item.id, item.query, error=str(exc))
 
     def info(self) -> IndexInfo:
         """The index's location, sources, paragraph counts and size."""
@@ -333,3 +352,31 @@ def _filters(lang: Optional[str], doc: Optional[str], part: Optional[str]) -> tu
     if part:
         found.append(Filter("part", (part,)))
     return tuple(found)
+
+
+# -- batch worker processes -----------------------------------------------------
+
+_worker_engine: Optional[Engine] = None
+
+
+def _parallel_batch(path: Path, items: list, options: dict, workers: int) -> Iterator["BatchResult"]:
+    """Results of ``items`` in order, searched by ``workers`` processes.
+    Each opens the index anew: a searcher's open files are never shared
+    between processes (they would share file offsets)."""
+    import multiprocessing
+
+    # Forked workers start at once with the dictionaries and lists already
+    # read; elsewhere they are spawned.
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with multiprocessing.get_context(method).Pool(workers, _open_worker_engine, (str(path),)) as pool:
+        yield from pool.imap(_worker_query, [(item, options) for item in items], chunksize=4)
+
+
+def _open_worker_engine(path: str) -> None:
+    global _worker_engine
+    _worker_engine = Engine.open(path)
+
+
+def _worker_query(task: tuple) -> "BatchResult":
+    item, options = task
+    return _worker_engine._batch_one(item, options)

@@ -38,6 +38,9 @@ class QuerySyntaxError(UsageError):
         self.problem = problem
         super().__init__(f"bad query {query[:80]!r}: {problem}")
 
+    def __reduce__(self):  # crosses from a batch worker process whole
+        return type(self), (self.query, self.problem)
+
 
 class IndexMissingError(SearchError):
     """There is no index at the location and nothing to build it from."""
@@ -80,6 +83,9 @@ class SourceError(SearchError):
         self.problem = problem
         super().__init__(f"{self.path}: {problem}")
 
+    def __reduce__(self):
+        return type(self), (self.path, self.problem)
+
 
 class NoSourcesError(SearchError):
     """The given folders hold no supported source file."""
@@ -99,3 +105,6 @@ class SynonymsError(UsageError):
         self.problem = problem
         where = self.path if line is None else f"{self.path}, line {line}"
         super().__init__(f"synonyms {where}: {problem}")
+
+    def __reduce__(self):
+        return type(self), (self.path, self.line, self.problem)

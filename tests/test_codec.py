@@ -140,3 +140,20 @@ def test_merging_segments_drops_deleted_paragraphs_and_keeps_scores(tmp_path, so
         eng.index([sources_copy], workers=1)
         fresh = {q: [(h.id, h.score, h.snippet) for h in eng.search(q, limit=50).hits] for q in queries}
     assert merged == fresh
+
+
+def test_a_fresh_build_of_many_segments_is_compacted_and_answers_as_before(tmp_path, sources_copy, monkeypatch):
+    from search.index import build as build_module
+
+    monkeypatch.setattr(build_module, "words_per_segment", lambda mb: 3000)
+    queries = ["злочинна група", '"держави учасниці"', "конфіск*", "торговля людьми", "ст. 6"]
+    found, segments = {}, {}
+    for name, above in (("apart", 1000), ("compacted", 1)):
+        monkeypatch.setattr(build_module, "COMPACT_ABOVE", above)
+        with Engine.open(tmp_path / name) as eng:
+            eng.index([sources_copy], workers=1)
+            found[name] = {q: [(h.id, h.score, h.snippet) for h in eng.search(q, limit=50).hits] for q in queries}
+            found[name]["terms"] = eng.terms(top=50)
+        segments[name] = len(store.open_index(tmp_path / name)._segments())
+    assert segments["apart"] > 3 and segments["compacted"] == 1
+    assert found["compacted"] == found["apart"]

@@ -122,6 +122,8 @@ def _refuse_sources_holding(roots: list[Path], path: Path) -> None:
 
 #: Segments an update leaves at most; beyond, the smallest are merged.
 MAX_SEGMENTS = 32
+#: A fresh build leaving more segments than this merges them (compact()).
+COMPACT_ABOVE = 8
 #: A segment whose paragraphs are deleted beyond this share is rewritten
 #: without them (deleted paragraphs cost reading, never answers).
 MAX_DELETED = 1 / 3
@@ -158,6 +160,33 @@ def fold(ix, segments: list, memory_mb: int = DEFAULT_MEMORY_MB) -> list:
             room -= segment_words(segment)
         merged = merge(ix, small) if len(small) > 1 else None
         kept = kept[len(small):] + ([merged] if merged is not None else []) if len(small) > 1 else kept
+    return kept
+
+
+def compact(ix, segments: list, memory_mb: int = DEFAULT_MEMORY_MB) -> list:
+    """A fresh build's segments, when there are more than
+    :data:`COMPACT_ABOVE`, merged smallest first into as few as the memory
+    one merge may hold allows.  Its workers write segments as big as their
+    share of ``memory_mb`` lets them; a query pays for every segment it
+    reads (the 23M-word corpus answers in half the time from 6 segments as
+    from 15), so the build pays once instead.  A smaller build is left as
+    it is: merging costs about half the time of writing, and its queries
+    take milliseconds anyway."""
+    if len(segments) <= COMPACT_ABOVE:
+        return segments
+    room = words_per_merge(memory_mb)
+    kept = sorted(segments, key=segment_words)
+    while len(kept) > 1:
+        group, words = [], 0
+        for segment in kept:
+            if group and words + segment_words(segment) > room:
+                break
+            group.append(segment)
+            words += segment_words(segment)
+        if len(group) < 2:
+            break
+        merged = merge(ix, group)
+        kept = sorted(kept[len(group):] + ([merged] if merged is not None else []), key=segment_words)
     return kept
 
 
@@ -235,7 +264,10 @@ def _write(ix, files: list[Path], old: dict, say, problems: list[str], workers: 
 def _commit(ix, writer, segments: list, memory_mb: int) -> None:
     """Commit the deletions ``writer`` marked and the new ``segments`` in
     one new table of contents, then count the lemmas of what it holds."""
+    fresh = not writer.segments
     final = fold(ix, writer.segments + segments, memory_mb)
+    if fresh:
+        final = compact(ix, final, memory_mb)
     writer._close_segment()
     writer._commit_toc(final)
     writer._finish()
