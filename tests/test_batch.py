@@ -87,3 +87,47 @@ def test_batch_file_in_another_encoding_and_a_binary_one(bundled_index, tmp_path
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00")
     bad = CliRunner().invoke(main, ["batch", str(binary), "--index", str(bundled_index)])
     assert bad.exit_code == 1 and "binary data" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def _many():
+    words = ["злочинна група", "торговля людьми", '"broken', "конвенцыя", "конфіскація майна", "видача",
+             "мігрантів lang:uk", "(a OR", "держава OR протокол", "захист свідків"]
+    return [(f"q{n}", words[n % len(words)]) for n in range(80)]
+
+
+def test_worker_processes_answer_as_one_process_does_in_the_same_order(engine):
+    from search.engine import PARALLEL_BATCH
+
+    assert len(_many()) >= PARALLEL_BATCH
+    alone = [r.to_dict() for r in engine.batch(_many(), limit=5)]
+    together = [r.to_dict() for r in engine.batch(_many(), limit=5, workers=2)]
+    assert together == alone
+    assert [r["id"] for r in together] == [f"q{n}" for n in range(80)]
+    assert sum("error" in r for r in together) == 16 and any(r.get("suggestions") for r in together)
+
+
+def test_a_bad_option_fails_a_parallel_batch_at_once(engine, tmp_path):
+    from search.errors import SynonymsError
+
+    with pytest.raises(SynonymsError, match="nosuch.txt"):
+        list(engine.batch(_many(), workers=2, synonyms=[tmp_path / "nosuch.txt"]))
+
+
+def test_errors_cross_from_a_worker_process_whole():
+    import pickle
+
+    from search.errors import QuerySyntaxError, SourceError, SynonymsError
+
+    for error in (QuerySyntaxError("(a", "a '(' is not closed"), SourceError("x.txt", "binary data"),
+                  SynonymsError("s.txt", 3, "no '=>'")):
+        again = pickle.loads(pickle.dumps(error))
+        assert type(again) is type(error) and str(again) == str(error)
+
+
+def test_the_cli_batch_takes_workers(bundled_index, tmp_path):
+    path = tmp_path / "many.tsv"
+    path.write_text("".join(f"{qid}\t{q}\n" for qid, q in _many()), encoding="utf-8")
+    runs = [CliRunner().invoke(main, ["batch", str(path), "--index", str(bundled_index), "--workers", w])
+            for w in ("1", "2")]
+    assert runs[0].exit_code == runs[1].exit_code == 5
+    assert runs[0].stdout == runs[1].stdout and len(runs[1].stdout.splitlines()) == 80
