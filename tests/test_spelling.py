@@ -214,3 +214,51 @@ def test_docstring_examples_run():
     import search.analysis.spelling
 
     assert doctest.testmod(search.analysis.spelling).failed == 0
+
+
+# -- the speller an index keeps --------------------------------------------------
+
+def test_a_commit_keeps_the_speller_a_query_would_make(bundled_index, engine, monkeypatch):
+    from search.index import speller as kept_speller
+    from search.index import store
+
+    generation = store.live_generation(bundled_index)
+    with store.open_index(bundled_index).reader() as reader:
+        kept = kept_speller.read(generation, reader.generation())
+        made = Speller(kept_speller.vocabulary([sub for sub, _ in reader.leaf_readers()]),
+                       extra=kept_speller.shipped_words())
+    assert kept is not None and len(kept.speller) == len(made) > 1000
+    for word in ("конвенцыя", "злочиная", "rjydtywsz", "ектрадиція", "сведетелей"):
+        assert kept.speller.suggest(word) == made.suggest(word)
+    # A query reads it instead of the term dictionary.
+    monkeypatch.setattr(kept_speller, "vocabulary", lambda *a: pytest.fail("the term dictionary was read"))
+    from search import Engine
+
+    with Engine.open(bundled_index) as fresh:
+        assert fresh.search("конвенцыя").suggestions == ("конвенція",)
+
+
+def test_a_speller_of_another_commit_or_none_is_made_at_query_time(tmp_path, sources_copy):
+    from search import Engine
+    from search.index import speller as kept_speller
+    from search.index import store
+
+    with Engine.open(tmp_path / "ix") as eng:
+        eng.index([sources_copy])
+        first = eng.search("конвенцыя").suggestions
+    generation = store.live_generation(tmp_path / "ix")
+    (generation / kept_speller.FILE).write_bytes(b"not a pickle")
+    with Engine.open(tmp_path / "ix") as eng:
+        assert eng.search("конвенцыя").suggestions == first == ("конвенція",)
+    (sources_copy / "more.md").write_text("Конвенційний текст.\n", encoding="utf-8")
+    with Engine.open(tmp_path / "ix") as eng:
+        eng.index([sources_copy])
+        with store.open_index(tmp_path / "ix").reader() as reader:
+            assert kept_speller.read(generation, reader.generation()) is not None  # made again, whole
+
+
+def test_other_synonym_words_join_the_kept_vocabulary(bundled_index, engine, tmp_path):
+    mine = tmp_path / "mine.txt"
+    mine.write_text("абракадабра, заклинання\n", encoding="utf-8")
+    found = engine.search("абракадабри", synonyms=[mine]).suggestions
+    assert found == ("абракадабра",) and engine.search("абракадабри").suggestions == ()

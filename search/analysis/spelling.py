@@ -166,6 +166,20 @@ def spellable(term: str) -> bool:
     return term.isalpha() or (any(ch.isalpha() for ch in term) and not any(ch.isdigit() for ch in term))
 
 
+def select(vocabulary: Iterable[tuple[str, int]], max_terms: int = MAX_TERMS) -> dict[str, int]:
+    """The terms a speller keeps of ``(term, frequency)`` pairs: folded,
+    spellable, a term given twice at its higher frequency, the
+    ``max_terms`` most frequent.  Selecting a selection changes nothing."""
+    counts: dict[str, int] = {}
+    for term, frequency in vocabulary:
+        term = fold_word(term)
+        if counts.get(term, -1) < frequency and spellable(term):
+            counts[term] = frequency
+    if len(counts) > max_terms:
+        counts = dict(heapq.nlargest(max_terms, counts.items(), key=lambda item: (item[1], item[0])))
+    return counts
+
+
 class Speller:
     """Suggestions from a fixed vocabulary; see the module docstring."""
 
@@ -178,13 +192,7 @@ class Speller:
         frequency 0 unless the vocabulary gives one; of the rest the
         ``max_terms`` most frequent are kept.
         """
-        counts: dict[str, int] = {}
-        for term, frequency in vocabulary:
-            term = fold_word(term)
-            if counts.get(term, -1) < frequency and spellable(term):
-                counts[term] = frequency
-        if len(counts) > max_terms:
-            counts = dict(heapq.nlargest(max_terms, counts.items(), key=lambda item: (item[1], item[0])))
+        counts = select(vocabulary, max_terms)
         for word in extra:
             word = fold(word)
             if spellable(word):

@@ -18,7 +18,7 @@ from typing import Callable, Optional
 from ..errors import NoSourcesError, SourceError, UsageError
 from ..ingest.read import discover
 from ..models import BuildReport
-from . import statistics, store
+from . import speller, statistics, store
 from .files import file_size, fingerprint, index_file, unchanged
 from .parallel import in_pieces, parallel_index
 from .progress import ProgressLine
@@ -272,3 +272,4 @@ def _commit(ix, writer, segments: list, memory_mb: int) -> None:
     writer._commit_toc(final)
     writer._finish()
     statistics.write(Path(ix.storage.folder), ix)
+    speller.write(Path(ix.storage.folder), ix)

@@ -170,15 +170,3 @@ def place_keys(readers: list) -> list[np.ndarray]:
         ranks = np.array([rank[n] for n in seg_names] + [0], dtype=np.int64)
         found.append((ranks[owner] << 32) | ordinals(reader))
     return found
-
-
-def vocabulary(readers: list, fields: tuple[str, ...]) -> list[tuple[str, int]]:
-    """Every term of the fields with the number of paragraphs that hold it
-    (deleted ones too), read a block of the term dictionary at a time."""
-    found: dict[bytes, int] = {}
-    for reader in readers:
-        for field in fields:
-            terms, columns = reader._terms._terms.field_table(field)
-            for term, df in zip(terms, columns[0].tolist()):
-                found[term] = found.get(term, 0) + df
-    return [(term.decode("utf-8"), df) for term, df in found.items()]

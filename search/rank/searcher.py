@@ -17,6 +17,7 @@ from weakref import WeakKeyDictionary
 
 import numpy as np
 
+from ..index import speller as kept_speller
 from ..index import statistics, store
 from ..index.documents import decode_spans, read_stored
 from ..index.store import READ_ERRORS, read_guarded
@@ -27,7 +28,7 @@ from .evaluate import Query, evaluate
 from .evidence import Evidence, gather_segment, locate
 from .filters import values
 from .order import Ranked, floor, order
-from .postings import field_owners, place_keys, vocabulary
+from .postings import field_owners, place_keys
 
 #: Places of every paragraph, by open index reader.
 _PLACES: "WeakKeyDictionary[object, list]" = WeakKeyDictionary()
@@ -282,10 +283,14 @@ class Searcher:
         from ..analysis.spelling import Speller
 
         def read():
-            self._current()
+            searcher = self._current()
             if extra not in self._spellers:
-                readers = [sub.reader() for sub, _ in self._searcher.leaf_searchers()]
-                self._spellers[extra] = Speller(vocabulary(readers, ("lemma", "form")), extra=extra)
+                kept = kept_speller.read(Path(self._ix.storage.folder), searcher.reader().generation())
+                if kept is not None:
+                    self._spellers[extra] = kept.for_extra(extra)
+                else:  # an index of an earlier version: made here, once
+                    readers = [sub.reader() for sub, _ in searcher.leaf_searchers()]
+                    self._spellers[extra] = Speller(kept_speller.vocabulary(readers), extra=extra)
             return self._spellers[extra]
 
         return self._guarded(read)

@@ -1,0 +1,86 @@
+"""The did-you-mean speller of an index, made when it is committed.
+
+A speller knows the index's lemmas and forms with the number of paragraphs
+that hold each.  Reading them means decoding the whole term dictionary of
+two fields in every segment, and indexing their deletes takes about as
+long: seconds on a corpus of tens of millions of words, which the first
+misspelt query of every process would wait for.  Every commit makes the
+speller instead, with the words of the shipped synonym tables (the words
+a query's suggestions also draw on), and keeps it beside the index
+(``speller.pickle`` in the generation's folder) with the table of contents
+it was made from.  A query with other synonym files makes its own from the
+kept vocabulary, without reading the term dictionary.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from ..analysis.spelling import Speller, select
+from ..analysis.synonyms import Synonyms
+
+FILE = "speller.pickle"
+#: Changed whenever a speller pickles differently: a file of another format
+#: is not read.
+FORMAT = 1
+#: The fields whose terms a speller knows.
+FIELDS = ("lemma", "form")
+
+
+@dataclass(frozen=True)
+class Kept:
+    format: int
+    toc: int
+    vocabulary: dict  # {term: paragraphs}, as spelling.select leaves it
+    extra: tuple  # the words the speller was made with besides
+    speller: Speller
+
+    def for_extra(self, extra: tuple) -> Speller:
+        """The kept speller, or one of the same vocabulary with other
+        ``extra`` words."""
+        return self.speller if extra == self.extra else Speller(self.vocabulary.items(), extra=extra)
+
+
+def vocabulary(readers: list, fields: tuple[str, ...] = FIELDS) -> list[tuple[str, int]]:
+    """Every term of the fields with the number of paragraphs that hold it
+    (deleted ones too), read a block of the term dictionary at a time."""
+    found: dict[bytes, int] = {}
+    for reader in readers:
+        for field in fields:
+            terms, columns = reader._terms._terms.field_table(field)
+            for term, df in zip(terms, columns[0].tolist()):
+                found[term] = found.get(term, 0) + df
+    return [(term.decode("utf-8"), df) for term, df in found.items()]
+
+
+def shipped_words() -> tuple[str, ...]:
+    """The words of the shipped synonym tables, as a query without synonym
+    files of its own gives them to the speller."""
+    return tuple(Synonyms.load([]).words())
+
+
+def write(folder: Path, ix) -> None:
+    """Make the index's speller and keep it beside the index."""
+    with ix.reader() as reader:
+        found = select(vocabulary([sub for sub, _ in reader.leaf_readers()]))
+    extra = shipped_words()
+    kept = Kept(FORMAT, ix.latest_generation(), found, extra, Speller(found.items(), extra=extra))
+    tmp = folder / f".{FILE}.tmp"
+    with open(tmp, "wb") as fh:
+        pickle.dump(kept, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, folder / FILE)
+
+
+def read(folder: Path, toc: int) -> Optional[Kept]:
+    """The speller kept for table of contents ``toc``; None when there is
+    none, or it is of another commit or cannot be read."""
+    try:
+        with open(folder / FILE, "rb") as fh:
+            kept = pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError, IndexError):
+        return None
+    return kept if isinstance(kept, Kept) and kept.format == FORMAT and kept.toc == toc else None
