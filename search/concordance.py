@@ -93,12 +93,14 @@ def stats(term: str, found, top: int = 10) -> TermStats:
     docs: Counter = Counter()
     articles: Counter = Counter()
     paragraphs = 0
+    titles: dict[str, str] = {}  # a document's title is read once, not for each paragraph
     for doc, part, article, lang, title, occurrences in found:
         paragraphs += 1
         n = len(occurrences)
         forms.update(occurrences)
         docs[doc] += n
-        articles[_article_label(doc, part, article, lang, title)] += n
+        articles[_article_label(doc, part, article, lang, lambda: titles.setdefault(doc, title())
+                                if doc not in titles else titles[doc])] += n
     return TermStats(term, sum(forms.values()), paragraphs, tuple(forms.most_common()),
                      tuple(docs.most_common(top)), tuple(articles.most_common(top)))
 

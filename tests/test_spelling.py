@@ -218,12 +218,25 @@ def test_docstring_examples_run():
 
 # -- the speller an index keeps --------------------------------------------------
 
-def test_a_commit_keeps_the_speller_a_query_would_make(bundled_index, engine, monkeypatch):
+@pytest.fixture
+def kept_index(tmp_path, sources_copy, monkeypatch):
+    """An index whose commits keep a speller, as a big one's do."""
+    from search import Engine
+    from search.index import speller as kept_speller
+
+    monkeypatch.setattr(kept_speller, "KEEP_FROM", 0)
+    with Engine.open(tmp_path / "ix") as eng:
+        eng.index([sources_copy])
+    return tmp_path / "ix"
+
+
+def test_a_commit_keeps_the_speller_a_query_would_make(kept_index, monkeypatch):
+    from search import Engine
     from search.index import speller as kept_speller
     from search.index import store
 
-    generation = store.live_generation(bundled_index)
-    with store.open_index(bundled_index).reader() as reader:
+    generation = store.live_generation(kept_index)
+    with store.open_index(kept_index).reader() as reader:
         kept = kept_speller.read(generation, reader.generation())
         made = Speller(kept_speller.vocabulary([sub for sub, _ in reader.leaf_readers()]),
                        extra=kept_speller.shipped_words())
@@ -232,29 +245,30 @@ def test_a_commit_keeps_the_speller_a_query_would_make(bundled_index, engine, mo
         assert kept.speller.suggest(word) == made.suggest(word)
     # A query reads it instead of the term dictionary.
     monkeypatch.setattr(kept_speller, "vocabulary", lambda *a: pytest.fail("the term dictionary was read"))
-    from search import Engine
-
-    with Engine.open(bundled_index) as fresh:
+    with Engine.open(kept_index) as fresh:
         assert fresh.search("конвенцыя").suggestions == ("конвенція",)
 
 
-def test_a_speller_of_another_commit_or_none_is_made_at_query_time(tmp_path, sources_copy):
+def test_a_speller_of_another_commit_or_none_is_made_at_query_time(kept_index, sources_copy, monkeypatch):
     from search import Engine
     from search.index import speller as kept_speller
     from search.index import store
 
-    with Engine.open(tmp_path / "ix") as eng:
-        eng.index([sources_copy])
-        first = eng.search("конвенцыя").suggestions
-    generation = store.live_generation(tmp_path / "ix")
+    generation = store.live_generation(kept_index)
     (generation / kept_speller.FILE).write_bytes(b"not a pickle")
-    with Engine.open(tmp_path / "ix") as eng:
-        assert eng.search("конвенцыя").suggestions == first == ("конвенція",)
+    with Engine.open(kept_index) as eng:
+        assert eng.search("конвенцыя").suggestions == ("конвенція",)
     (sources_copy / "more.md").write_text("Конвенційний текст.\n", encoding="utf-8")
-    with Engine.open(tmp_path / "ix") as eng:
+    with Engine.open(kept_index) as eng:
         eng.index([sources_copy])
-        with store.open_index(tmp_path / "ix").reader() as reader:
+        with store.open_index(kept_index).reader() as reader:
             assert kept_speller.read(generation, reader.generation()) is not None  # made again, whole
+    monkeypatch.setattr(kept_speller, "KEEP_FROM", 10**9)  # a small index keeps none
+    (sources_copy / "more.md").unlink()
+    with Engine.open(kept_index) as eng:
+        eng.index([sources_copy])
+        assert not (generation / kept_speller.FILE).exists()
+        assert eng.search("конвенцыя").suggestions == ("конвенція",)
 
 
 def test_other_synonym_words_join_the_kept_vocabulary(bundled_index, engine, tmp_path):

@@ -4,8 +4,8 @@ A speller knows the index's lemmas and forms with the number of paragraphs
 that hold each.  Reading them means decoding the whole term dictionary of
 two fields in every segment, and indexing their deletes takes about as
 long: seconds on a corpus of tens of millions of words, which the first
-misspelt query of every process would wait for.  Every commit makes the
-speller instead, with the words of the shipped synonym tables (the words
+misspelt query of every process would wait for.  Every commit of an index
+that big makes the speller instead, with the words of the shipped synonym tables (the words
 a query's suggestions also draw on), and keeps it beside the index
 (``speller.pickle`` in the generation's folder) with the table of contents
 it was made from.  A query with other synonym files makes its own from the
@@ -24,6 +24,10 @@ from ..analysis.spelling import Speller, select
 from ..analysis.synonyms import Synonyms
 
 FILE = "speller.pickle"
+#: Terms from which a speller is kept: a smaller one is made at query time
+#: in well under a second (0.5 s for the 37,000 terms of a million words),
+#: less than keeping it would add to every update.
+KEEP_FROM = 100_000
 #: Changed whenever a speller pickles differently: a file of another format
 #: is not read.
 FORMAT = 1
@@ -64,9 +68,13 @@ def shipped_words() -> tuple[str, ...]:
 
 
 def write(folder: Path, ix) -> None:
-    """Make the index's speller and keep it beside the index."""
+    """Make the index's speller and keep it beside the index, if it knows
+    :data:`KEEP_FROM` terms or more."""
     with ix.reader() as reader:
         found = select(vocabulary([sub for sub, _ in reader.leaf_readers()]))
+    if len(found) < KEEP_FROM:
+        (folder / FILE).unlink(missing_ok=True)  # of an earlier commit, when the index was bigger
+        return
     extra = shipped_words()
     kept = Kept(FORMAT, ix.latest_generation(), found, extra, Speller(found.items(), extra=extra))
     tmp = folder / f".{FILE}.tmp"
