@@ -70,3 +70,22 @@ def test_language_from_letters_and_dictionaries():
     assert detect_lang("Конференция участников подчеркнула необходимость") == "ru"
     assert detect_lang("United Nations, Treaty Series, vol. 2237") == "other"
     assert detect_lang("Держава може вимагати") == "uk"  # no і/ї/є: the dictionaries decide
+
+
+def test_a_labelled_source_keeps_its_label_where_letters_do_not_gainsay_it():
+    assert detect_lang("П.ПОРОШЕНКО", "uk") == "uk" and detect_lang("П.ПОРОШЕНКО") != "uk"
+    assert detect_lang("№ 1017-IX", "uk") == "uk" and detect_lang("№ 1017-IX") == "other"
+    assert detect_lang("Совет министров", "uk") == "uk"
+    assert detect_lang("Совет министров был созван", "uk") == "ru"  # ы is Russian only
+    assert detect_lang("United Nations, Treaty Series, vol. 2237", "uk") == "other"
+
+
+def test_a_json_lines_records_lang_labels_its_paragraphs(tmp_path):
+    import json
+
+    from search.ingest.pipeline import ingest
+
+    path = tmp_path / "laws.jsonl"
+    record = {"id": "law-1", "lang": "uk", "text": "Стаття 1. Закон набирає чинності.\n\nП.ПОРОШЕНКО\n\n№ 1017-IX"}
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert {p.lang for p in ingest(path).paragraphs} == {"uk"}
