@@ -392,6 +392,25 @@ def test_sigint_stops_cleanly_and_keeps_the_index(tmp_path, sources_copy):
     assert _answers(ix) == before
 
 
+def test_sigint_during_a_rebuild_leaves_no_half_generation(tmp_path, sources_copy):
+    from search.index import store
+
+    ix = tmp_path / "ix"
+    Engine.open(ix).index([sources_copy])
+    before, live = _answers(ix), store.live_generation(ix)
+    _grow(sources_copy, 12, "r")
+    proc = _spawn(["index", "--rebuild", sources_copy, "--index", ix, "--workers", "1"],
+                  preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.monotonic() + 60
+    while len(list(store.generations(ix))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "interrupted" in err
+    assert list(store.generations(ix)) == [live] and _answers(ix) == before
+
+
 # -- concurrency ---------------------------------------------------------------
 
 def test_queries_in_other_processes_never_fail_during_updates(tmp_path, sources_copy):

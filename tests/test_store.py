@@ -173,6 +173,8 @@ def test_a_read_only_index_answers_and_refuses_builds_in_one_line(tmp_path, sour
     before, around = snapshot(ix), sorted(p.name for p in tmp_path.iterdir())
     queried = _without_write_rights(["query", "група", "--index", ix], tmp_path)
     assert queried.returncode == 0 and "груп" in queried.stdout.lower(), queried.stderr
+    current = _without_write_rights(["index", sources_copy, "--index", ix], tmp_path)  # nothing to write
+    assert current.returncode == 0 and "0 added, 0 replaced, 0 removed, 2 unchanged" in current.stderr, current.stderr
     (sources_copy / "new.txt").write_text("Нова група.", encoding="utf-8")
     for args in (["index", sources_copy, "--index", ix], ["index", "--rebuild", sources_copy, "--index", ix]):
         result = _without_write_rights(args, tmp_path)

@@ -9,13 +9,14 @@ and, if it was indexed before, keeps its old paragraphs.
 
 from __future__ import annotations
 
+import shutil
 import time
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Optional
 
-from ..errors import NoSourcesError, SourceError, UsageError
+from ..errors import IndexReadOnlyError, NoSourcesError, SourceError, UsageError
 from ..ingest.read import discover
 from ..models import BuildReport
 from . import speller, statistics, store
@@ -61,6 +62,28 @@ def build(path: Path, roots: list[Path], *, rebuild: bool = False, progress: Pro
     if not files:
         raise NoSourcesError("nothing to index: " + "; ".join(
             [str(p) for p in problems] or ["no .txt, .md, .html or .jsonl files in " + ", ".join(map(str, roots))]))
+    try:
+        return _locked_build(path, roots, files, problems, rebuild, say, workers, memory_mb, text_field)
+    except IndexReadOnlyError:
+        # An index one may only read is up to date with unchanged sources:
+        # saying so needs no write.
+        if not rebuild and _up_to_date(path, files, text_field):
+            return BuildReport(unchanged=len(files), problems=tuple(f"{p}; skipped" for p in problems))
+        raise
+
+
+def _up_to_date(path: Path, files: list[Path], text_field: str) -> bool:
+    """Whether the index holds exactly these files, unchanged."""
+    if not (store.exists(path) and store.is_current(path)):
+        return False
+    manifest = store.read_manifest(path)
+    old = manifest.get("files", {})
+    return (manifest.get("text_field", "text") == text_field and set(old) == {str(p) for p in files}
+            and all(unchanged(p, old[str(p)]) for p in files))
+
+
+def _locked_build(path: Path, roots: list[Path], files: list[Path], problems: list, rebuild: bool, say,
+                  workers: int, memory_mb: int, text_field: str) -> BuildReport:
     store.claim(path)
     with store.build_lock(path):
         store.clear_leftovers(path)
@@ -70,20 +93,27 @@ def build(path: Path, roots: list[Path], *, rebuild: bool = False, progress: Pro
                     and old_manifest.get("text_field", "text") == text_field)
         old = old_manifest.get("files", {}) if in_place else {}
         generation = live if in_place else store.new_generation(path)
-        ix = store.open_index(path) if in_place else _create(generation)
-        report, manifest_files = _write(ix, files, old, say, [f"{p}; skipped" for p in problems], workers,
-                                        memory_mb, text_field)
-        manifest = {
-            "version": SCHEMA_VERSION,
-            "roots": [str(Path(r).resolve()) for r in roots],
-            "text_field": text_field,
-            "built": old_manifest.get("built") if in_place and not report.changed else _now(),
-            "files": manifest_files,
-        }
-        if manifest != old_manifest or not in_place:
-            store.write_manifest(generation, manifest)
-        if not in_place:
-            store.publish(path, generation)
+        try:
+            ix = store.open_index(path) if in_place else _create(generation)
+            report, manifest_files = _write(ix, files, old, say, [f"{p}; skipped" for p in problems], workers,
+                                            memory_mb, text_field)
+            manifest = {
+                "version": SCHEMA_VERSION,
+                "roots": [str(Path(r).resolve()) for r in roots],
+                "text_field": text_field,
+                "built": old_manifest.get("built") if in_place and not report.changed else _now(),
+                "files": manifest_files,
+            }
+            if manifest != old_manifest or not in_place:
+                store.write_manifest(generation, manifest)
+            if not in_place:
+                store.publish(path, generation)
+        except BaseException:
+            # Interrupted or failed: the generation it began goes (never a
+            # live one: publishing may have swapped it in before failing).
+            if not in_place and store.live_generation(path) != generation:
+                shutil.rmtree(generation, ignore_errors=True)
+            raise
         return replace(report, notes=_notes(files, old_manifest, roots, report))
 
 
