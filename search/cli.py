@@ -87,6 +87,10 @@ class _Group(click.Group):
             click.echo(f"search: no such option {typed!r}; a query that starts with '-' goes after '--', "
                        f"options before it: search {ctx.invoked_subcommand} [OPTIONS] -- '{typed}'", err=True)
             ctx.exit(EXIT_USAGE)
+        except click.UsageError as exc:  # click's own three lines, as one
+            command = f"search {ctx.invoked_subcommand}" if ctx.invoked_subcommand else "search"
+            click.echo(f"{command}: {exc.format_message().rstrip('.')} (see '{command} --help')", err=True)
+            ctx.exit(EXIT_USAGE)
         except SearchError as exc:
             click.echo(f"search: {exc}", err=True)
             ctx.exit(exc.exit_code)

@@ -159,3 +159,18 @@ def test_progress_callback_of_the_api(tmp_path, sources_copy):
     files = [WHOLE.match(line).group(1) for line in lines]
     assert files == sorted(files) and files[-2:] == ["1", "2"]
     assert lines[-1].split(" · ")[5:] == ["about 0:00 left", "untoc-uk.txt"]
+
+
+@pytest.mark.parametrize("args,says", [
+    (["query", "група", "--limit", "0"], "search query: Invalid value for '--limit'"),
+    (["query", "група", "--format", "xml"], "search query: Invalid value for '--format'"),
+    (["query"], "search query: Missing argument 'TEXT'"),
+    (["batch", "/nonexistent/queries.tsv"], "search batch: Invalid value for 'FILE'"),
+    (["batch", "-", "--workers", "0"], "search batch: Invalid value for '--workers'"),
+    (["nosuch"], "search: No such command 'nosuch'"),
+])
+def test_a_bad_option_or_argument_is_one_line_naming_the_command(args, says):
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith(says), result.stderr
+    assert result.stderr.rstrip().endswith("--help')")
