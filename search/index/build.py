@@ -182,15 +182,29 @@ def fold(ix, segments: list, memory_mb: int = DEFAULT_MEMORY_MB) -> list:
         kept.append(segment)
     if len(kept) > MAX_SEGMENTS:
         kept.sort(key=segment_words)
-        room, small = words_per_merge(memory_mb), []
-        for segment in kept[:len(kept) - MAX_SEGMENTS + 1]:
-            if len(small) >= 2 and segment_words(segment) > room:
-                break
-            small.append(segment)
-            room -= segment_words(segment)
-        merged = merge(ix, small) if len(small) > 1 else None
-        kept = kept[len(small):] + ([merged] if merged is not None else []) if len(small) > 1 else kept
+        group = _smallest(kept[:len(kept) - MAX_SEGMENTS + 1], words_per_merge(memory_mb), always=2)
+        if len(group) > 1:
+            kept = _merged(ix, kept, group)
     return kept
+
+
+def _smallest(ordered: list, room: int, always: int) -> list:
+    """The first of ``ordered`` segments (smallest first) while together
+    they hold at most ``room`` words; the first ``always`` whatever their
+    size."""
+    group, words = [], 0
+    for segment in ordered:
+        if len(group) >= always and words + segment_words(segment) > room:
+            break
+        group.append(segment)
+        words += segment_words(segment)
+    return group
+
+
+def _merged(ix, kept: list, group: list) -> list:
+    """``kept`` with its first segments, ``group``, merged into one."""
+    merged = merge(ix, group)
+    return kept[len(group):] + ([merged] if merged is not None else [])
 
 
 def compact(ix, segments: list, memory_mb: int = DEFAULT_MEMORY_MB) -> list:
@@ -206,17 +220,8 @@ def compact(ix, segments: list, memory_mb: int = DEFAULT_MEMORY_MB) -> list:
         return segments
     room = words_per_merge(memory_mb)
     kept = sorted(segments, key=segment_words)
-    while len(kept) > 1:
-        group, words = [], 0
-        for segment in kept:
-            if group and words + segment_words(segment) > room:
-                break
-            group.append(segment)
-            words += segment_words(segment)
-        if len(group) < 2:
-            break
-        merged = merge(ix, group)
-        kept = sorted(kept[len(group):] + ([merged] if merged is not None else []), key=segment_words)
+    while len(group := _smallest(kept, room, always=1)) > 1:
+        kept = sorted(_merged(ix, kept, group), key=segment_words)
     return kept
 
 

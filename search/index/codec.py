@@ -13,8 +13,9 @@ reading a term's documents never reads its positions):
 * two flag bits per position, absent when all are 0: for the ``form``
   field "this form is not the whole word" (a compound's first part), for
   the ``lemma`` field "not the word's first reading"; for both "a later
-  part of a hyphenated compound".  Ranking reads them instead of the
-  paragraph's analysis.
+  part of a hyphenated compound" (the bits are
+  :mod:`search.analysis.analyze`'s ``NOT_WHOLE``, ``NOT_FIRST`` and
+  ``LATER_PART``).  Ranking reads them instead of the paragraph's analysis.
 
 The term dictionary (:mod:`search.index.terms`) says where each term's
 streams are.  Whoosh records the codec in every segment, so it reads these
@@ -49,9 +50,6 @@ from whoosh.reading import TermNotFound
 from .arrays import decode_varints, encode_varints, restart_cumsum, run_deltas, varint_sizes
 from .terms import FieldTerms, TermInfo, TermsFile, write_terms
 
-#: Flag bits of a position (see the module's docstring).
-NOT_WHOLE = NOT_FIRST = 1
-LATER_PART = 2
 #: The file of a segment's shared stored values.
 SHARED_EXT = ".shr"
 #: The file of the text of every word position of a segment, in lower case,
@@ -71,9 +69,6 @@ class ArrayCodec(W3Codec):
 
     TERMS_EXT = ".lex"
     POSTS_EXT = ".pos"
-
-    def __init__(self) -> None:
-        super().__init__()
 
     def new_segment(self, storage, indexname):
         return ArraySegment(self, indexname)
@@ -472,10 +467,6 @@ class ArrayTermsReader(base.TermsReader):
 
     def info(self, fieldname: str, tbytes: bytes) -> Optional[TermInfo]:
         return self._terms.info(fieldname, tbytes)
-
-    def field_items(self, fieldname: str, prefix: bytes = b""):
-        """(term bytes, TermInfo) of a field from ``prefix`` on, in order."""
-        return self._terms.items_from(fieldname, prefix)
 
     # -- Whoosh's interface --
     def __contains__(self, term):

@@ -101,7 +101,7 @@ def parallel_index(ix, sizes: dict[Path, int], old: dict, workers: int, memory_m
                 done += 1
                 found_segments, found = payload
                 segments.extend(found_segments)
-                results.extend(r for r in found if isinstance(r, FileResult))
+                results.extend(found)
     except BaseException:
         for proc in procs:
             proc.terminate()

@@ -14,14 +14,13 @@ kept vocabulary, without reading the term dictionary.
 
 from __future__ import annotations
 
-import os
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
 from ..analysis.spelling import Speller, select
 from ..analysis.synonyms import Synonyms
+from .store import read_pickle, write_pickle
 
 FILE = "speller.pickle"
 #: Terms from which a speller is kept: a smaller one is made at query time
@@ -49,12 +48,12 @@ class Kept:
         return self.speller if extra == self.extra else Speller(self.vocabulary.items(), extra=extra)
 
 
-def vocabulary(readers: list, fields: tuple[str, ...] = FIELDS) -> list[tuple[str, int]]:
-    """Every term of the fields with the number of paragraphs that hold it
+def vocabulary(readers: list) -> list[tuple[str, int]]:
+    """Every term of :data:`FIELDS` with the number of paragraphs that hold it
     (deleted ones too), read a block of the term dictionary at a time."""
     found: dict[bytes, int] = {}
     for reader in readers:
-        for field in fields:
+        for field in FIELDS:
             terms, columns = reader._terms._terms.field_table(field)
             for term, df in zip(terms, columns[0].tolist()):
                 found[term] = found.get(term, 0) + df
@@ -67,6 +66,11 @@ def shipped_words() -> tuple[str, ...]:
     return tuple(Synonyms.load([]).words())
 
 
+def make(readers: list, extra: tuple[str, ...] = ()) -> Speller:
+    """A speller of the segments' terms and ``extra`` words, made now."""
+    return Speller(vocabulary(readers), extra=extra)
+
+
 def write(folder: Path, ix) -> None:
     """Make the index's speller and keep it beside the index, if it knows
     :data:`KEEP_FROM` terms or more."""
@@ -76,19 +80,11 @@ def write(folder: Path, ix) -> None:
         (folder / FILE).unlink(missing_ok=True)  # of an earlier commit, when the index was bigger
         return
     extra = shipped_words()
-    kept = Kept(FORMAT, ix.latest_generation(), found, extra, Speller(found.items(), extra=extra))
-    tmp = folder / f".{FILE}.tmp"
-    with open(tmp, "wb") as fh:
-        pickle.dump(kept, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, folder / FILE)
+    write_pickle(folder / FILE, Kept(FORMAT, ix.latest_generation(), found, extra, Speller(found.items(), extra=extra)))
 
 
 def read(folder: Path, toc: int) -> Optional[Kept]:
     """The speller kept for table of contents ``toc``; None when there is
-    none, or it is of another commit or cannot be read."""
-    try:
-        with open(folder / FILE, "rb") as fh:
-            kept = pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError, IndexError):
-        return None
+    none, or it is of another commit or format."""
+    kept = read_pickle(folder / FILE)
     return kept if isinstance(kept, Kept) and kept.format == FORMAT and kept.toc == toc else None

@@ -20,14 +20,13 @@ deleted in, and adds up the rest as kept.
 from __future__ import annotations
 
 import json
-import os
-import pickle
 from pathlib import Path
 from typing import Optional
 
 import numpy as np
 
 from .codec import read_postings
+from .store import read_pickle, write_file, write_pickle
 
 FILE = "statistics.json"
 #: Lemmas kept per language, most frequent first.
@@ -85,16 +84,10 @@ def _kept_counts(folder: Path, reader) -> dict[str, dict[bytes, int]]:
     not (a segment's deleted paragraphs only ever grow in number, so the
     number names the counts)."""
     path = folder / _kept_name(reader)
-    try:
-        with open(path, "rb") as fh:
-            return pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError):
-        pass
-    found = segment_counts(reader)
-    tmp = folder / f".{path.name}.tmp"
-    with open(tmp, "wb") as fh:
-        pickle.dump(found, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
+    found = read_pickle(path)
+    if not isinstance(found, dict):
+        found = segment_counts(reader)
+        write_pickle(path, found)
     return found
 
 
@@ -109,10 +102,7 @@ def write(folder: Path, ix) -> None:
         if stale.name not in live and stale.name.split(".")[0] in segments:
             stale.unlink(missing_ok=True)
     data = {"toc": ix.latest_generation(), "kept": KEPT, "lemmas": {lang: pairs[:KEPT] for lang, pairs in found.items()}}
-    target = folder / FILE
-    tmp = folder / f".{FILE}.tmp"
-    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    tmp.replace(target)
+    write_file(folder / FILE, json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
 
 def read(folder: Path, toc: int) -> Optional[dict]:

@@ -210,9 +210,29 @@ def write_manifest(generation: Path, manifest: dict) -> None:
 
 
 def _write_json(target: Path, data: dict) -> None:
+    write_file(target, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+
+
+def write_file(target: Path, data: bytes) -> None:
+    """Write a file of the index whole or not at all: a reader sees the old
+    file or the new one, never half of one."""
     tmp = target.parent / f".{target.name}.{os.getpid()}"
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.write_bytes(data)
     os.replace(tmp, target)
+
+
+def write_pickle(target: Path, data: object) -> None:
+    write_file(target, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def read_pickle(path: Path) -> Optional[object]:
+    """What a file of the index written by :func:`write_pickle` holds; None
+    when it is missing or cannot be read (it is then made again)."""
+    try:
+        with open(path, "rb") as fh:
+            return pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError, IndexError):
+        return None
 
 
 # -- opening -----------------------------------------------------------------------

@@ -33,10 +33,6 @@ _DTYPES = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
 COLUMNS = ("df", "extra", "doc_len", "freq_len", "pos_len", "flag_len")
 
 
-#: The four posting streams of a term, in the order of their regions.
-STREAMS = ("doc", "freq", "pos", "flag")
-
-
 class TermInfo(NamedTuple):
     """Where a term's postings are and what they hold."""
 
@@ -134,10 +130,6 @@ class TermsFile:
 
     def close(self) -> None:
         self._file.close()
-
-    def term_count(self, field: str) -> int:
-        f = self._field(field)
-        return f.count if f else 0
 
     def info(self, field: str, term: bytes) -> Optional[TermInfo]:
         f = self._field(field)

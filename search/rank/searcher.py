@@ -280,17 +280,12 @@ class Searcher:
         """A speller over the index's lemmas and forms (with their paragraph
         counts) and ``extra`` words, built on first use and kept while the
         index is unchanged."""
-        from ..analysis.spelling import Speller
-
         def read():
             searcher = self._current()
             if extra not in self._spellers:
                 kept = kept_speller.read(Path(self._ix.storage.folder), searcher.reader().generation())
-                if kept is not None:
-                    self._spellers[extra] = kept.for_extra(extra)
-                else:  # an index of an earlier version: made here, once
-                    readers = [sub.reader() for sub, _ in searcher.leaf_searchers()]
-                    self._spellers[extra] = Speller(kept_speller.vocabulary(readers), extra=extra)
+                self._spellers[extra] = kept.for_extra(extra) if kept is not None else kept_speller.make(
+                    [sub.reader() for sub, _ in searcher.leaf_searchers()], extra)  # a small index's, made once
             return self._spellers[extra]
 
         return self._guarded(read)
