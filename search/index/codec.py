@@ -413,7 +413,7 @@ class Postings:
     """One term's postings in one segment, decoded at once: document
     numbers and frequencies; positions and flags read when asked for."""
 
-    __slots__ = ("info", "ids", "freqs", "_file", "_positions", "_flags")
+    __slots__ = ("info", "ids", "freqs", "_file", "_positions", "_flags", "_first")
 
     def __init__(self, info: TermInfo, postfile) -> None:
         self.info = info
@@ -421,7 +421,7 @@ class Postings:
         self.ids = np.cumsum(decode_varints(postfile.get(info.doc_off, info.doc_len), info.df))
         self.freqs = (decode_varints(postfile.get(info.freq_off, info.freq_len), info.df) + 1) if info.freq_len \
             else np.ones(info.df, dtype=np.int64)
-        self._positions = self._flags = None
+        self._positions = self._flags = self._first = None
 
     def positions(self) -> np.ndarray:
         """Every position of every posting, posting after posting."""
@@ -443,8 +443,11 @@ class Postings:
         return self._flags
 
     def first_entries(self) -> np.ndarray:
-        """The index in :meth:`positions` of each posting's first position."""
-        return np.cumsum(self.freqs) - self.freqs
+        """The index in :meth:`positions` of each posting's first position
+        (worked out once: phrases and evidence ask for it again and again)."""
+        if self._first is None:
+            self._first = np.cumsum(self.freqs) - self.freqs
+        return self._first
 
 
 def _unpack_flags(packed: np.ndarray) -> np.ndarray:

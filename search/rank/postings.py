@@ -47,7 +47,7 @@ class TermHits(NamedTuple):
     ids: np.ndarray
     freqs: np.ndarray
     source: object  # the codec's Postings
-    kept: Optional[np.ndarray]  # the live postings among all, None when none is deleted
+    kept: Optional[np.ndarray]  # where the live postings stand among all, None when none is deleted
 
     def entries_in(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(index in ``docs`` (sorted), position, flags) of every position
@@ -60,7 +60,7 @@ class TermHits(NamedTuple):
         inside[inside] = self.ids[where[inside]] == docs[inside]
         chosen = where[inside]
         if self.kept is not None:  # numbered among all postings, deleted ones too
-            chosen = np.flatnonzero(self.kept)[chosen]
+            chosen = self.kept[chosen]
         counts = self.source.freqs[chosen]
         at = _ranges(self.source.first_entries()[chosen], counts)
         return np.repeat(np.flatnonzero(inside), counts), self.source.positions()[at], self.source.flags()[at]
@@ -83,7 +83,7 @@ def term_hits(reader, field: str, text: str) -> TermHits:
     live = live_mask(reader)
     if live is None:
         return TermHits(found.ids, found.freqs, found, None)
-    kept = live[found.ids]
+    kept = np.flatnonzero(live[found.ids])
     return TermHits(found.ids[kept], found.freqs[kept], found, kept)
 
 
