@@ -112,3 +112,11 @@ def smallest_uint(values: np.ndarray) -> np.ndarray:
         if top <= np.iinfo(dtype).max:
             return values.astype(dtype)
     return values.astype(np.uint64)
+
+
+def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The indices ``starts[i] .. starts[i] + lengths[i]`` of every i, in
+    one array."""
+    lengths = np.asarray(lengths, dtype=np.int64)
+    total = int(lengths.sum())
+    return np.arange(total, dtype=np.int64) + np.repeat(np.asarray(starts, dtype=np.int64) - (np.cumsum(lengths) - lengths), lengths)

@@ -47,7 +47,7 @@ from whoosh.matching import ListMatcher
 from whoosh.reading import TermInfo as WhooshTermInfo
 from whoosh.reading import TermNotFound
 
-from .arrays import decode_varints, encode_varints, restart_cumsum, run_deltas, varint_sizes
+from .arrays import decode_varints, encode_varints, ranges, restart_cumsum, run_deltas, varint_sizes
 from .terms import FieldTerms, TermInfo, TermsFile, write_terms
 
 #: The file of a segment's shared stored values.
@@ -586,16 +586,8 @@ def read_field(reader: ArrayTermsReader, field: str) -> Inverted:
     if flagged.any():
         bits = _unpack_flags(np.frombuffer(region(flag_off, flag_len), dtype=np.uint8))
         room = 4 * flag_len[flagged]
-        keep = _ranges(np.zeros(len(room), dtype=np.int64), room) < np.repeat(weight[flagged], room)
+        keep = ranges(np.zeros(len(room), dtype=np.int64), room) < np.repeat(weight[flagged], room)
         first_entry = np.cumsum(weight) - weight
-        flags[_ranges(first_entry[flagged], weight[flagged])] = bits[keep]
+        flags[ranges(first_entry[flagged], weight[flagged])] = bits[keep]
     term = np.repeat(np.arange(len(terms), dtype=np.int32), weight)
     return Inverted(terms, term, np.repeat(doc, freq), pos, flags)
-
-
-def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """The indices ``starts[i] .. starts[i] + lengths[i]`` of every i, in
-    one array."""
-    lengths = np.asarray(lengths, dtype=np.int64)
-    total = int(lengths.sum())
-    return np.arange(total, dtype=np.int64) + np.repeat(np.asarray(starts, dtype=np.int64) - (np.cumsum(lengths) - lengths), lengths)

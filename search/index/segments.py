@@ -24,7 +24,8 @@ import numpy as np
 
 from ..analysis.analyze import ALT, word_terms_at
 from ..analysis.tokenize import WORD, cut
-from .codec import (EXACT_LENGTH, ArrayCodec, Inverted, _ranges, exact_length_column, read_field,
+from .arrays import ranges
+from .codec import (EXACT_LENGTH, ArrayCodec, Inverted, exact_length_column, read_field,
                     write_postings, write_surfaces)
 from .documents import encode_spans
 
@@ -269,7 +270,7 @@ def _merged_surfaces(readers: list, maps: list) -> tuple[list, np.ndarray, np.nd
         found = reader._perdoc.surfaces()
         live = np.flatnonzero(mapping >= 0)
         lengths = (found.starts[1:] - found.starts[:-1])[live]
-        numbers = found.ids[_ranges(found.starts[live], lengths)]
+        numbers = found.ids[ranges(found.starts[live], lengths)]
         used = np.unique(numbers)
         renumber = np.zeros(int(used.max()) + 1 if len(used) else 0, dtype=np.int64)
         renumber[used] = [words.setdefault(found.word(int(n)), len(words)) for n in used.tolist()]

@@ -16,7 +16,8 @@ from weakref import WeakKeyDictionary
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 
-from ..index.codec import EXACT_LENGTH, _ranges, exact_length_column, read_field
+from ..index.arrays import ranges
+from ..index.codec import EXACT_LENGTH, exact_length_column, read_field
 
 #: What is read once per open segment reader and kept while it is open.
 _CACHE: "WeakKeyDictionary[object, dict]" = WeakKeyDictionary()
@@ -62,7 +63,7 @@ class TermHits(NamedTuple):
         if self.kept is not None:  # numbered among all postings, deleted ones too
             chosen = self.kept[chosen]
         counts = self.source.freqs[chosen]
-        at = _ranges(self.source.first_entries()[chosen], counts)
+        at = ranges(self.source.first_entries()[chosen], counts)
         return np.repeat(np.flatnonzero(inside), counts), self.source.positions()[at], self.source.flags()[at]
 
 
